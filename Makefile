@@ -1,0 +1,57 @@
+# Every entry point of the kit. Each target bootstraps .venv itself; re-running is quick.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8888
+LEARNERS ?= 30
+PY := $(VENV)/bin/python
+# The stamp is keyed on pyproject.toml's content: a changed dependency list reinstalls.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+.PHONY: help lab test test-fast lint bench demo slides release clean
+
+help:
+	@echo "make lab [PORT=8888]   start JupyterLab on the lessons (main job)"
+	@echo "make test              lint + the whole test suite (real kernels, nbgrader, browser)"
+	@echo "make test-fast         lint + unit tests only (no notebooks, no browser)"
+	@echo "make demo              grade a simulated class of $(LEARNERS) and write its report"
+	@echo "make slides            build offline reveal.js slides for every lesson"
+	@echo "make bench             import-time and coach benchmarks"
+	@echo "make clean             remove .venv and build folders"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed (nbgrader 0.9.6 requires it); found ' + sys.version.split()[0])"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+lab: $(STAMP)
+	$(PY) -m course lab --port $(PORT)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+test-fast: lint
+	$(PY) -m pytest -m "not slow and not browser"
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_import.py
+	@test ! -f benchmarks/bench_coach.py || $(PY) benchmarks/bench_coach.py
+
+demo: $(STAMP)
+	$(PY) -m course demo --workshop build/demo-workshop --learners $(LEARNERS)
+
+slides: $(STAMP)
+	$(PY) -m course slides --output build/slides
+
+release: $(STAMP)
+	$(PY) -m course release
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,237 @@
+"""AnswerStore: a learner's answers for one notebook, saved beside it on every change.
+
+Widget state dies with the kernel, and nbgrader grades in a fresh kernel, so answers live in
+`<notebook>.answers.json`. Writes are atomic (temp file in the same folder, then os.replace)
+and happen under a file lock; each store re-reads the file under the lock and applies only the
+exercises it changed, so two tabs on one notebook never lose each other's answers. A corrupt file
+is kept as `.bak-<timestamp>` with a clear warning. Under NBGRADER_EXECUTION nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import AnswerError
+
+SCHEMA = 1
+SUFFIX = ".answers.json"
+#: Largest answer accepted, JSON-encoded (a 1 MB paste must fit; a runaway loop must not).
+MAX_VALUE_BYTES = 4 * 1024 * 1024
+LOCK_TIMEOUT_SECONDS = 10
+_DELETED = object()
+
+__all__ = ["SCHEMA", "AnswerFileWarning", "AnswerStore", "answers_path", "backup_file"]
+
+
+class AnswerFileWarning(UserWarning):
+    """An answers file could not be read as it was; it was kept aside and a fresh one started."""
+
+
+def _stem(notebook: str | os.PathLike[str]) -> str:
+    name = Path(notebook).name
+    for suffix in (".ipynb", SUFFIX):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if not name or name in {".", ".."}:
+        raise AnswerError(f"cannot name an answers file after {str(notebook)!r}")
+    return name
+
+
+def answers_path(notebook: str | os.PathLike[str], folder: str | os.PathLike[str] = ".") -> Path:
+    """Where the answers of `notebook` live: `<folder>/<stem>.answers.json`."""
+    return Path(folder) / f"{_stem(notebook)}{SUFFIX}"
+
+
+def _timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%f")
+
+
+def backup_file(path: Path, move: bool = False) -> Path:
+    """Keep a copy of `path` as `<path>.bak-<timestamp>` (moved when `move`); return its path."""
+    target = path.with_name(f"{path.name}.bak-{_timestamp()}")
+    while target.exists():  # two backups in the same microsecond
+        target = path.with_name(f"{path.name}.bak-{_timestamp()}")
+    if move:
+        os.replace(path, target)
+    else:
+        shutil.copy2(path, target)
+    return target
+
+
+def _encode(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise AnswerError(
+            f"an answer must be plain text, numbers, lists or mappings; got {type(value).__name__}"
+            f" ({exc})"
+        ) from None
+
+
+class AnswerStore:
+    """The answers of one notebook, read from and written to `<notebook>.answers.json`."""
+
+    def __init__(self, notebook: str | os.PathLike[str], folder: str | os.PathLike[str] = "."):
+        self.notebook = _stem(notebook)
+        self.folder = Path(folder)
+        self.path = answers_path(self.notebook, self.folder)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        #: Nothing is written while nbgrader executes the notebook (it grades a fresh kernel).
+        self.read_only = bool(os.environ.get("NBGRADER_EXECUTION"))
+        #: Human-readable problems met so far (also issued as AnswerFileWarning).
+        self.messages: list[str] = []
+        self._changed: dict[str, Any] = {}
+        self._answers: dict[str, Any] = self._read(quarantine=not self.read_only)
+
+    # ------------------------------------------------------------------ reading
+
+    def _warn(self, message: str) -> None:
+        self.messages.append(message)
+        warnings.warn(message, AnswerFileWarning, stacklevel=3)
+
+    def _read(self, quarantine: bool) -> dict[str, Any]:
+        """The answers in the file; a corrupt file is moved aside (when `quarantine`)."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            self._warn(f"Could not read {self.path.name}: {exc}. Your answers here start blank.")
+            return {}
+        problem = None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            problem = f"it is not valid JSON ({exc.__class__.__name__})"
+        else:
+            if not isinstance(data, dict):
+                problem = "it does not hold a JSON object"
+            elif data.get("schema") != SCHEMA:
+                problem = f"its schema is {data.get('schema')!r}, this kit reads schema {SCHEMA}"
+            elif not isinstance(data.get("answers"), dict):
+                problem = "its 'answers' entry is not a mapping"
+        if problem is None:
+            return data["answers"]
+        if quarantine:
+            kept = backup_file(self.path, move=True)
+            self._warn(
+                f"{self.path.name} could not be read: {problem}. It was kept as {kept.name} "
+                "and a fresh answers file was started. Nothing was deleted."
+            )
+        else:
+            self._warn(f"{self.path.name} could not be read: {problem}. Answers read as blank.")
+        return {}
+
+    def refresh(self) -> None:
+        """Re-read the file (another tab or process may have written it); keeps unsaved changes."""
+        fresh = self._read(quarantine=not self.read_only)
+        for exercise_id, value in self._changed.items():
+            if value is _DELETED:
+                fresh.pop(exercise_id, None)
+            else:
+                fresh[exercise_id] = value
+        self._answers = fresh
+
+    def get(self, exercise_id: str, default: Any = None) -> Any:
+        """The saved answer of one exercise (a copy), or `default`."""
+        if exercise_id not in self._answers:
+            return default
+        return copy.deepcopy(self._answers[exercise_id])
+
+    def all(self) -> dict[str, Any]:
+        """Every saved answer, by exercise id (a copy)."""
+        return copy.deepcopy(self._answers)
+
+    def __contains__(self, exercise_id: object) -> bool:
+        return exercise_id in self._answers
+
+    # ------------------------------------------------------------------ writing
+
+    def set(self, exercise_id: str, value: Any) -> None:
+        """Save one exercise's answer now. Raises AnswerError for a value that cannot be stored."""
+        if not isinstance(exercise_id, str) or not exercise_id:
+            raise AnswerError(f"an exercise id must be non-empty text, got {exercise_id!r}")
+        encoded = _encode(value)
+        if len(encoded.encode("utf-8")) > MAX_VALUE_BYTES:
+            raise AnswerError(
+                f"this answer is {len(encoded) // 1024} KB; the most one answer can hold is "
+                f"{MAX_VALUE_BYTES // (1024 * 1024)} MB. Nothing was saved for it."
+            )
+        value = json.loads(encoded)  # store exactly what the file will hold
+        self._changed[exercise_id] = value
+        self._answers[exercise_id] = value
+        self._save()
+
+    def reset(self, exercise_id: str | None = None) -> Path | None:
+        """Clear one exercise (or all, with None); back the file up first and return the backup."""
+        kept = None
+        if self.path.exists() and not self.read_only:
+            kept = backup_file(self.path)
+        ids = [exercise_id] if exercise_id is not None else list(self._answers)
+        for eid in ids:
+            self._changed[eid] = _DELETED
+            self._answers.pop(eid, None)
+        self._save()
+        return kept
+
+    def _save(self) -> None:
+        if self.read_only:
+            return
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_SECONDS):
+                fresh = self._read(quarantine=True)
+                for exercise_id, value in self._changed.items():
+                    if value is _DELETED:
+                        fresh.pop(exercise_id, None)
+                    else:
+                        fresh[exercise_id] = value
+                self._write(fresh)
+        except Timeout:
+            raise AnswerError(
+                f"{self.path.name} is locked by another program; your answer is kept in this "
+                "session and will be saved with your next change."
+            ) from None
+        except OSError as exc:
+            raise AnswerError(
+                f"could not save {self.path.name}: {exc}. Your answer is kept in this session."
+            ) from None
+        self._changed.clear()
+        self._answers = fresh
+
+    def _write(self, answers: dict[str, Any]) -> None:
+        document = {
+            "schema": SCHEMA,
+            "notebook": self.notebook,
+            "answers": answers,
+            "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.write("\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "saving"
+        count = len(self._answers)
+        return f"AnswerStore({self.notebook!r}, {str(self.folder)!r}, {mode}, {count} answers)"

@@ -1,0 +1,577 @@
+"""Load the course content (YAML under course/content/) into small frozen dataclasses, validated.
+
+Content is data: statements, company profiles, the rubric, the lesson outline, quizzes and the
+other exercise sets live in YAML. Every entry is checked on load with explicit checks (no
+jsonschema: it costs 1.4 s to import) and any problem raises one ContentError naming the file,
+the entry and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+__all__ = [
+    "CONTENT_DIR",
+    "ChooseOption",
+    "ChooseSet",
+    "ClassifyItem",
+    "ClassifySet",
+    "Company",
+    "ContentError",
+    "Criterion",
+    "FormField",
+    "FormSpec",
+    "Lesson",
+    "Quiz",
+    "QuizOption",
+    "QuizQuestion",
+    "Rubric",
+    "choose_set",
+    "classify_set",
+    "companies",
+    "company",
+    "follow_up_questions",
+    "form",
+    "lesson",
+    "lessons",
+    "load_company",
+    "quiz",
+    "rubric",
+]
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+
+@dataclass(frozen=True)
+class Company:
+    """A company profile: what a learner researched, or a fictional company for practice."""
+
+    id: str
+    name: str
+    industry: str
+    role: str
+    values: tuple[str, ...]
+    plans: tuple[str, ...]
+    skills: tuple[str, ...]
+
+    def as_mapping(self) -> dict[str, Any]:
+        """The profile as plain data, in the YAML profile format (the coach reads this)."""
+        return {
+            "name": self.name,
+            "industry": self.industry,
+            "role": self.role,
+            "values": list(self.values),
+            "plans": list(self.plans),
+            "skills": list(self.skills),
+        }
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One rubric criterion with its three level descriptors (1 developing .. 3 strong)."""
+
+    id: str
+    name: str
+    question: str
+    levels: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """The six-criterion rubric for a drafted answer."""
+
+    level_names: tuple[str, str, str]
+    criteria: tuple[Criterion, ...]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id (KeyError if none)."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson of the outline: objectives, key points and minute timings."""
+
+    id: str
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    key_points: tuple[str, ...]
+    teach_minutes: int
+    practice_minutes: int
+    exercise: str | None
+
+    @property
+    def minutes(self) -> int:
+        return self.teach_minutes + self.practice_minutes
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.id}.ipynb"
+
+
+@dataclass(frozen=True)
+class ClassifyItem:
+    """A statement to label, with its key and the reason for it."""
+
+    id: str
+    text: str
+    label: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ClassifySet:
+    """A practice set of statements, each to be given one of `labels`."""
+
+    id: str
+    prompt: str
+    labels: tuple[str, ...]
+    hint: str
+    items: tuple[ClassifyItem, ...]
+
+
+@dataclass(frozen=True)
+class ChooseOption:
+    """One option of a Choose set: whether it applies, and why."""
+
+    id: str
+    text: str
+    applies: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChooseSet:
+    """A practice set: pick the options that apply."""
+
+    id: str
+    prompt: str
+    context: str
+    hint: str
+    options: tuple[ChooseOption, ...]
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    id: str
+    text: str
+    options: tuple[QuizOption, ...]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """Multiple-choice questions, one right option each, with feedback per option."""
+
+    id: str
+    prompt: str
+    hint: str
+    questions: tuple[QuizQuestion, ...]
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    placeholder: str
+    multiline: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form of named free-text fields (a worksheet)."""
+
+    id: str
+    prompt: str
+    hint: str
+    fields: tuple[FormField, ...]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Entry:
+    """Typed field access on one YAML entry; every failure names file, entry and field."""
+
+    def __init__(self, file: Path | str, entry: str, data: Any):
+        self.file = str(file)
+        self.entry = entry
+        if not isinstance(data, Mapping):
+            raise ContentError(self.file, entry, None, f"expected a mapping, got {_kind(data)}")
+        self.data = data
+
+    def fail(self, field: str, message: str) -> ContentError:
+        return ContentError(self.file, self.entry, field, message)
+
+    def _get(self, field: str, required: bool) -> Any:
+        if field not in self.data or self.data[field] is None:
+            if required:
+                raise self.fail(field, "is missing")
+            return None
+        return self.data[field]
+
+    def str(self, field: str, required: bool = True, default: str = "") -> str:
+        value = self._get(field, required)
+        if value is None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, f"expected non-empty text, got {_kind(value)}")
+        return value.strip()
+
+    def strs(self, field: str, required: bool = True) -> tuple[str, ...]:
+        value = self._get(field, required)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            raise self.fail(field, f"expected a non-empty list of text, got {_kind(value)}")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{field}[{i}]", f"expected non-empty text, got {_kind(item)}")
+        return tuple(item.strip() for item in value)
+
+    def int(self, field: str, minimum: int = 0, maximum: int = 10_000) -> int:
+        value = self._get(field, True)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(field, f"expected a whole number, got {_kind(value)}")
+        if not minimum <= value <= maximum:
+            raise self.fail(field, f"expected a number from {minimum} to {maximum}, got {value}")
+        return value
+
+    def bool(self, field: str, required: bool = True, default: bool = False) -> bool:
+        value = self._get(field, required)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(field, f"expected true or false, got {_kind(value)}")
+        return value
+
+    def choice(self, field: str, allowed: tuple[str, ...]) -> str:
+        value = self.str(field)
+        if value not in allowed:
+            raise self.fail(field, f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    def list(self, field: str) -> list[Any]:
+        value = self._get(field, True)
+        if not isinstance(value, list) or not value:
+            raise self.fail(field, f"expected a non-empty list, got {_kind(value)}")
+        return value
+
+    def mapping(self, field: str) -> Mapping[str, Any]:
+        value = self._get(field, True)
+        if not isinstance(value, Mapping) or not value:
+            raise self.fail(field, f"expected a non-empty mapping, got {_kind(value)}")
+        return value
+
+    def child(self, field: str, index_or_key: int | str, data: Any) -> _Entry:
+        where = f"[{index_or_key}]" if isinstance(index_or_key, int) else f".{index_or_key}"
+        return _Entry(self.file, f"{self.entry}.{field}{where}", data)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a true/false value ({value})"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(str(path), None, None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(str(path), None, None, f"cannot be read: {exc}") from None
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ContentError(str(path), None, None, f"is not valid YAML: {exc}") from None
+
+
+def _top(path: Path) -> _Entry:
+    """The file's top-level mapping."""
+    return _Entry(path, "(top level)", _read_yaml(path))
+
+
+def _unique(entry: _Entry, field: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            raise entry.fail(f"{field}[{i}].id", f"duplicate id {item_id!r}")
+        seen.add(item_id)
+
+
+def _ident(entry: _Entry, field: str = "id") -> str:
+    value = entry.str(field)
+    if not all(ch.isalnum() or ch in "-_" for ch in value):
+        raise entry.fail(field, f"expected letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def parse_company(data: Any, file: Path | str, company_id: str) -> Company:
+    """Validate one company profile mapping (the YAML profile format)."""
+    e = _Entry(file, company_id, data)
+    return Company(
+        id=company_id,
+        name=e.str("name"),
+        industry=e.str("industry"),
+        role=e.str("role"),
+        values=e.strs("values"),
+        plans=e.strs("plans"),
+        skills=e.strs("skills"),
+    )
+
+
+def load_company(path: str | Path) -> Company:
+    """Load one company profile from a YAML file (a learner's own, or a shipped one)."""
+    path = Path(path)
+    return parse_company(_read_yaml(path), path, path.stem)
+
+
+def parse_rubric(data: Any, file: Path | str) -> Rubric:
+    top = _Entry(file, "(top level)", data)
+    names = top.strs("level_names")
+    if len(names) != 3:
+        raise top.fail("level_names", f"expected 3 level names, got {len(names)}")
+    criteria = []
+    for i, raw in enumerate(top.list("criteria")):
+        e = top.child("criteria", i, raw)
+        cid = _ident(e)
+        e.entry = cid
+        levels = e.mapping("levels")
+        texts = []
+        for level in (1, 2, 3):
+            text = levels.get(level, levels.get(str(level)))
+            if not isinstance(text, str) or not text.strip():
+                raise e.fail(f"levels.{level}", f"expected the level-{level} descriptor text")
+            texts.append(text.strip())
+        criteria.append(
+            Criterion(cid, e.str("name"), e.str("question"), (texts[0], texts[1], texts[2]))
+        )
+    _unique(top, "criteria", [c.id for c in criteria])
+    return Rubric(level_names=(names[0], names[1], names[2]), criteria=tuple(criteria))
+
+
+def parse_outline(data: Any, file: Path | str) -> tuple[Lesson, ...]:
+    top = _Entry(file, "(top level)", data)
+    lessons = []
+    for i, raw in enumerate(top.list("lessons")):
+        e = top.child("lessons", i, raw)
+        lid = _ident(e)
+        e.entry = lid
+        lessons.append(
+            Lesson(
+                id=lid,
+                title=e.str("title"),
+                summary=e.str("summary"),
+                objectives=e.strs("objectives"),
+                key_points=e.strs("key_points"),
+                teach_minutes=e.int("teach_minutes", 0, 240),
+                practice_minutes=e.int("practice_minutes", 0, 240),
+                exercise=e.str("exercise", required=False) or None,
+            )
+        )
+    _unique(top, "lessons", [lesson.id for lesson in lessons])
+    return tuple(lessons)
+
+
+def _sets(data: Any, file: Path | str, parse_one: Callable[[_Entry, str], Any]) -> dict[str, Any]:
+    top = _Entry(file, "(top level)", data)
+    result = {}
+    for set_id, raw in top.mapping("sets").items():
+        e = _Entry(file, str(set_id), raw)
+        result[str(set_id)] = parse_one(e, str(set_id))
+    return result
+
+
+def _parse_classify(e: _Entry, set_id: str) -> ClassifySet:
+    labels = e.strs("labels")
+    items = []
+    for i, raw in enumerate(e.list("items")):
+        item = e.child("items", i, raw)
+        item_id = _ident(item)
+        items.append(
+            ClassifyItem(
+                item_id, item.str("text"), item.choice("label", labels), item.str("explanation")
+            )
+        )
+    _unique(e, "items", [it.id for it in items])
+    return ClassifySet(set_id, e.str("prompt"), labels, e.str("hint"), tuple(items))
+
+
+def _parse_choose(e: _Entry, set_id: str) -> ChooseSet:
+    options = []
+    for i, raw in enumerate(e.list("options")):
+        o = e.child("options", i, raw)
+        options.append(ChooseOption(_ident(o), o.str("text"), o.bool("applies"), o.str("reason")))
+    _unique(e, "options", [o.id for o in options])
+    if not any(o.applies for o in options):
+        raise e.fail("options", "at least one option must apply")
+    return ChooseSet(
+        set_id, e.str("prompt"), e.str("context", required=False), e.str("hint"), tuple(options)
+    )
+
+
+def _parse_quiz(e: _Entry, set_id: str) -> Quiz:
+    questions = []
+    for i, raw in enumerate(e.list("questions")):
+        q = e.child("questions", i, raw)
+        options = []
+        for j, oraw in enumerate(q.list("options")):
+            o = q.child("options", j, oraw)
+            options.append(
+                QuizOption(_ident(o), o.str("text"), o.bool("correct"), o.str("feedback"))
+            )
+        _unique(q, "options", [o.id for o in options])
+        if sum(o.correct for o in options) != 1:
+            raise q.fail("options", "exactly one option must be correct")
+        questions.append(QuizQuestion(_ident(q), q.str("text"), tuple(options)))
+    _unique(e, "questions", [q.id for q in questions])
+    return Quiz(set_id, e.str("prompt"), e.str("hint"), tuple(questions))
+
+
+def _parse_form(e: _Entry, set_id: str) -> FormSpec:
+    fields = []
+    for i, raw in enumerate(e.list("fields")):
+        f = e.child("fields", i, raw)
+        fields.append(
+            FormField(
+                _ident(f),
+                f.str("label"),
+                f.str("placeholder", required=False),
+                f.bool("multiline", required=False),
+                f.bool("required", required=False, default=True),
+            )
+        )
+    _unique(e, "fields", [f.id for f in fields])
+    return FormSpec(set_id, e.str("prompt"), e.str("hint", required=False), tuple(fields))
+
+
+# --------------------------------------------------------------------------- cached accessors
+
+
+@functools.cache
+def rubric() -> Rubric:
+    """The rubric for a drafted answer (content/rubric.yaml)."""
+    path = CONTENT_DIR / "rubric.yaml"
+    return parse_rubric(_read_yaml(path), path)
+
+
+@functools.cache
+def lessons() -> tuple[Lesson, ...]:
+    """The lesson outline in teaching order (content/outline.yaml)."""
+    path = CONTENT_DIR / "outline.yaml"
+    return parse_outline(_read_yaml(path), path)
+
+
+def lesson(lesson_id: str) -> Lesson:
+    """One lesson of the outline, by id (e.g. '01-aspirations-vs-goals')."""
+    for item in lessons():
+        if item.id == lesson_id:
+            return item
+    raise KeyError(f"no lesson {lesson_id!r} in the outline")
+
+
+@functools.cache
+def companies() -> dict[str, Company]:
+    """The fictional company profiles shipped for practice, by id (file stem)."""
+    folder = CONTENT_DIR / "companies"
+    return {p.stem: load_company(p) for p in sorted(folder.glob("*.yaml"))}
+
+
+def company(company_id: str) -> Company:
+    """One shipped company profile by id."""
+    try:
+        return companies()[company_id]
+    except KeyError:
+        raise KeyError(f"no company profile {company_id!r}") from None
+
+
+@functools.cache
+def _set_file(name: str) -> dict[str, Any]:
+    parsers = {
+        "classify": _parse_classify,
+        "choose": _parse_choose,
+        "quiz": _parse_quiz,
+        "forms": _parse_form,
+    }
+    path = CONTENT_DIR / f"{name}.yaml"
+    return _sets(_read_yaml(path), path, parsers[name])
+
+
+def _lookup(name: str, set_id: str) -> Any:
+    try:
+        return _set_file(name)[set_id]
+    except KeyError:
+        raise KeyError(f"no set {set_id!r} in content/{name}.yaml") from None
+
+
+def classify_set(set_id: str) -> ClassifySet:
+    return _lookup("classify", set_id)
+
+
+def choose_set(set_id: str) -> ChooseSet:
+    return _lookup("choose", set_id)
+
+
+def quiz(set_id: str) -> Quiz:
+    return _lookup("quiz", set_id)
+
+
+def form(set_id: str) -> FormSpec:
+    return _lookup("forms", set_id)
+
+
+@functools.cache
+def follow_up_questions() -> tuple[str, ...]:
+    """Follow-up questions interviewers ask after the aspirations answer (lesson 06)."""
+    path = CONTENT_DIR / "follow_ups.yaml"
+    return _top(path).strs("questions")
+
+
+def validate_all() -> list[str]:
+    """Load every content file; return the names loaded (raises ContentError on the first fault)."""
+    loaded = ["rubric", "outline", "companies"]
+    rubric()
+    lessons()
+    companies()
+    for name in ("classify", "choose", "quiz", "forms"):
+        if (CONTENT_DIR / f"{name}.yaml").exists():
+            _set_file(name)
+            loaded.append(name)
+    if (CONTENT_DIR / "follow_ups.yaml").exists():
+        follow_up_questions()
+        loaded.append("follow_ups")
+    return loaded
