@@ -12,7 +12,7 @@ def execute_notebook(
     cwd: Path | None = None,
     timeout: int = 120,
 ) -> Any:
-    """Execute `path` top to bottom (output written beside it as *.out.ipynb); return the notebook."""
+    """Execute `path` top to bottom (output saved as *.out.ipynb beside it); return the notebook."""
     import papermill
 
     out = path.with_name(path.stem + ".out.ipynb")

@@ -60,6 +60,8 @@ def lab_command(port: int, ip: str, root: Path, open_browser: bool) -> list[str]
     ]
     if not open_browser:
         cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI run as root
     if (root / START_NOTEBOOK).exists():
         cmd.append(START_NOTEBOOK)
     return cmd

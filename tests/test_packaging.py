@@ -1,0 +1,180 @@
+"""Packaging: pyproject and environment.yml agree; the import budget holds; the CLI dispatches."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("matplotlib", "nbformat", "nbgrader", "jsonschema", "nbconvert", "papermill")
+
+
+def _name(requirement: str) -> str:
+    name = re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0]
+    return name.lower().replace("_", "-")
+
+
+def test_environment_yml_names_the_same_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        declared |= {_name(r) for r in extra}
+    # conda splits dask[distributed] into its two packages
+    if "dask" in declared:
+        declared.add("distributed")
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    listed = set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            listed |= {_name(r) for r in dep.get("pip", [])}
+        else:
+            listed.add(_name(dep))
+    listed -= {"python", "pip"}
+    assert listed == declared
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {m.split(".")[0] for m in json.loads(out.stdout)}
+
+
+def test_import_course_pulls_in_nothing_heavy():
+    loaded = _modules_after("import course")
+    assert not loaded & {*HEAVY, "ipywidgets", "yaml", "filelock"}
+
+
+def test_a_lesson_kernel_imports_nothing_heavy():
+    loaded = _modules_after(
+        "from course.lesson import Lesson; import course.widgets, course.checks, course.answers;"
+        "import course.content as c; c.validate_all()"
+    )
+    assert "ipywidgets" in loaded, "sanity: the statement did import the widgets"
+    assert not loaded & set(HEAVY)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_help_lists_the_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("lab", "reset"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.M), result.stdout
+
+
+def test_no_command_prints_help_and_exits_2():
+    result = run_cli()
+    assert result.returncode == 2 and "usage" in result.stdout
+
+
+def test_reset_command_clears_answers_and_keeps_a_backup(tmp_path):
+    from course.answers import AnswerStore
+
+    store = AnswerStore("01-x", tmp_path)
+    store.set("a", 1)
+    store.set("b", 2)
+    result = run_cli("reset", str(tmp_path / "01-x.ipynb"), "--exercise", "a")
+    assert result.returncode == 0, result.stderr
+    assert "Backup kept" in result.stdout
+    assert AnswerStore("01-x", tmp_path).all() == {"b": 2}
+    assert len(list(tmp_path.glob("01-x.answers.json.bak-*"))) == 1
+    result = run_cli("reset", str(tmp_path / "01-x.ipynb"))
+    assert AnswerStore("01-x", tmp_path).all() == {}
+    nothing = run_cli("reset", str(tmp_path / "none.ipynb"))
+    assert nothing.returncode == 0 and "Nothing to reset" in nothing.stdout
+
+
+def test_lab_settings_apply_without_touching_home(monkeypatch, tmp_path):
+    from course.cli import lab
+
+    env = lab.lab_environment({"PATH": "/usr/bin", "JUPYTER_CONFIG_PATH": "/mine"})
+    paths = env["JUPYTER_CONFIG_PATH"].split(":")
+    assert paths[0] == str(lab.CONFIG_DIR) and paths[1] == "/mine"
+    assert env["PATH"].split(":")[0] == str(Path(sys.executable).parent)
+    page = json.loads((lab.CONFIG_DIR / "labconfig" / "page_config.json").read_text())
+    for plugin in ("formgrader", "assignment-list", "course-list", "create-assignment"):
+        assert page["disabledExtensions"][f"@jupyter/nbgrader:{plugin}"] is True
+    overrides = json.loads(
+        (lab.CONFIG_DIR / "labconfig" / "default_setting_overrides.json").read_text()
+    )
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_lab_is_headless_without_a_display(monkeypatch):
+    from course.cli import lab
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert lab.has_display() is False
+    cmd = lab.lab_command(8899, "127.0.0.1", ROOT, open_browser=False)
+    assert "--no-browser" in cmd and "--ServerApp.port=8899" in cmd
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert lab.has_display() is True
+
+
+@pytest.mark.slow
+def test_lab_serves_jupyterlab_with_the_workshop_settings(tmp_path):
+    """A real `python -m course lab`: /lab answers, nbgrader's lab extensions are disabled."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "lab",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--root",
+            str(ROOT),
+        ],
+        env={**env, "JUPYTER_TOKEN": "t0ken"},
+        stdout=(tmp_path / "lab.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.time() + 60
+        body = ""
+        while time.time() < deadline:
+            try:
+                url = f"http://127.0.0.1:{port}/lab?token=t0ken"
+                body = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        log = (tmp_path / "lab.log").read_text()
+        assert "jupyter-config-data" in body, f"JupyterLab did not serve /lab:\n{log[-3000:]}"
+        assert "token=" in log, "the URL with its token is printed"
+        config = json.loads(
+            body.split('id="jupyter-config-data"')[1].split(">", 1)[1].split("</script>")[0]
+        )
+        disabled = config.get("disabledExtensions", [])
+        assert "@jupyter/nbgrader:formgrader" in disabled
+        assert config.get("news", {}).get("disabled") is True
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader?token=t0ken", timeout=5)
+        assert not (tmp_path / ".jupyter").exists() or not any(
+            (tmp_path / ".jupyter").rglob("page_config.json")
+        ), "nothing of ours is written into the home folder"
+    finally:
+        proc.terminate()
+        proc.wait(20)

@@ -1,0 +1,270 @@
+"""Widgets without a browser: set values, click, read the feedback HTML and the answers file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from course import widgets as w
+from course.answers import AnswerStore
+from course.errors import KitError
+
+SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True)
+def _not_grading(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return AnswerStore("nb", tmp_path)
+
+
+def saved(store: AnswerStore) -> dict:
+    return json.loads(store.path.read_text(encoding="utf-8"))["answers"]
+
+
+def all_html(exercise) -> str:
+    """Every HTML string the exercise shows (header, items, feedback, status)."""
+    out = []
+
+    def walk(widget):
+        if isinstance(widget, w.W.HTML):
+            out.append(widget.value)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(exercise.widget)
+    return "\n".join(out)
+
+
+ITEMS = [("s1", "I want to lead a design studio one day."), ("s2", "Pass the exam by May.")]
+KEY = {"s1": "aspiration", "s2": "goal"}
+
+
+def make_classify(store, **kw):
+    kw.setdefault("key", KEY)
+    return w.Classify(store, "cls", ITEMS, ["aspiration", "goal"], hint="dates", **kw)
+
+
+def test_classify_click_saves_check_scores_and_explains(store):
+    ex = make_classify(store, explanations={"s1": "open timeline", "s2": "set date"})
+    ex.toggles["s1"].value = "aspiration"  # what a click does
+    assert saved(store) == {"cls": {"s1": "aspiration"}}
+    ex.check_button.click()
+    html = ex.feedback.value
+    assert "Score: 1 of 2" in html
+    assert "open timeline" in html and "no answer" in html
+    ex.toggles["s2"].value = "aspiration"
+    ex.check_button.click()
+    assert "Score: 1 of 2" in ex.feedback.value and "not quite" in ex.feedback.value
+    assert ex.summary() == "cls: 1/2"
+
+
+def test_classify_restores_from_the_file_when_the_cell_runs_again(store, tmp_path):
+    make_classify(store).set_value({"s1": "goal", "s2": "goal"})
+    again = make_classify(AnswerStore("nb", tmp_path))  # a restarted kernel
+    assert again.toggles["s1"].value == "goal" and again.toggles["s2"].value == "goal"
+    assert again.value == {"s1": "goal", "s2": "goal"}
+
+
+def test_untouched_exercise_reads_not_attempted(store):
+    ex = make_classify(store)
+    ex.check_button.click()
+    assert "Not attempted yet" in ex.feedback.value
+    assert ex.summary() == "cls: not attempted (0/2)"
+    assert not store.path.exists(), "restoring writes nothing"
+
+
+def test_wrong_types_in_the_file_are_reported_per_exercise(store, tmp_path):
+    store.set("cls", ["not", "a", "mapping"])
+    store.set("quiz", {"q1": {"deep": 1}})
+    ex = make_classify(AnswerStore("nb", tmp_path))
+    assert ex.value == {}
+    assert "not a mapping" in ex.status.value
+
+
+def test_hint_and_reset_keep_a_backup(store, tmp_path):
+    ex = make_classify(store)
+    ex.hint_button.click()
+    assert "Hint: dates" in ex.feedback.value
+    ex.set_value({"s1": "goal"})
+    ex.reset_button.click()
+    assert ex.value == {} and saved(store) == {}
+    backups = list(tmp_path.glob("nb.answers.json.bak-*"))
+    assert len(backups) == 1 and "s1" in backups[0].read_text(encoding="utf-8")
+    assert backups[0].name in ex.status.value
+
+
+def test_graded_mode_holds_no_key_and_has_no_check_button(store):
+    ex = w.Classify(store, "cls", ITEMS, ["aspiration", "goal"], mode="graded")
+    assert ex.key is None and not hasattr(ex, "check_button")
+    ex.set_value({"s1": "goal"})
+    assert "Saved" in ex.status.value
+    assert ex.check() is None
+    assert ex.summary() == "cls: saved"
+    with pytest.raises(KitError):
+        w.Classify(store, "cls2", ITEMS, ["aspiration", "goal"])  # practice needs its key
+
+
+def test_choose_saves_selection_and_scores(store):
+    ex = w.Choose(
+        store,
+        "ch",
+        [("a", "Their plan to expand abroad"), ("b", "The CEO's favourite food")],
+        key={"a": True, "b": False},
+        reasons={"a": "future plans matter", "b": "irrelevant"},
+        context="Acme builds tools.",
+    )
+    ex.boxes["a"].value = True
+    assert saved(store) == {"ch": ["a"]}
+    result = ex.check()
+    assert result.score == 2 and "future plans matter" in ex.feedback.value
+    ex.boxes["b"].value = True
+    assert ex.check().score == 1
+
+
+def test_quiz_gives_feedback_per_option(store):
+    ex = w.Quiz(
+        store,
+        "qz",
+        [("q1", "Why ask?", [("a", "Fit"), ("b", "Small talk")])],
+        key={"q1": "a"},
+        feedback={("q1", "a"): "Yes, fit.", ("q1", "b"): "No, it is about fit."},
+    )
+    ex.radios["q1"].value = "b"
+    assert saved(store) == {"qz": {"q1": "b"}}
+    ex.check()
+    assert "No, it is about fit." in ex.feedback.value and "Score: 0 of 1" in ex.feedback.value
+
+
+def test_form_saves_fields_and_checks_completeness(store):
+    ex = w.Form(store, "f", [("asp", "Your aspiration"), ("goal", "A stepping-stone goal")])
+    ex.inputs["asp"].value = "Lead renewable energy projects"
+    assert saved(store) == {"f": {"asp": "Lead renewable energy projects"}}
+    result = ex.check()
+    assert (result.score, result.total) == (1, 2)
+
+
+def test_draft_shows_live_word_count_and_saves(store):
+    ex = w.Draft(store, "draft")
+    assert "Start typing" in ex.live.value
+    ex.text.value = "word " * 20
+    assert "20 words" in ex.live.value and "too short" in ex.live.value
+    assert saved(store) == {"draft": "word " * 20}
+    ex.text.value = "word " * 200
+    assert "a good length" in ex.live.value
+
+
+def test_draft_uses_a_pluggable_analyser_and_survives_its_errors(store):
+    calls = []
+
+    def analyser(text):
+        calls.append(text)
+        if "boom" in text:
+            raise RuntimeError("analyser bug")
+        return {"n": len(text)}
+
+    ex = w.Draft(store, "draft", analyser=analyser, renderer=lambda r: f"<b>{r['n']}</b>")
+    ex.text.value = "hello"
+    assert ex.live.value == "<b>5</b>" and calls[-1] == "hello"
+    ex.text.value = "boom"
+    assert "Feedback unavailable" in ex.live.value
+    assert saved(store) == {"draft": "boom"}, "the text is saved even when analysis fails"
+
+
+def test_huge_paste_is_refused_with_a_message_and_keeps_the_old_answer(store, monkeypatch):
+    from course import answers
+
+    monkeypatch.setattr(answers, "MAX_VALUE_BYTES", 1000)
+    ex = w.Draft(store, "draft")
+    ex.text.value = "short answer"
+    ex.text.value = "x" * 5000
+    assert "Not saved" in ex.status.value
+    assert saved(store) == {"draft": "short answer"}
+
+
+def test_one_megabyte_draft_round_trips(store, tmp_path):
+    big = "aspiration " * 100_000
+    w.Draft(store, "draft").set_value(big)
+    assert w.Draft(AnswerStore("nb", tmp_path), "draft").value == big
+
+
+@pytest.mark.parametrize("kind", ["classify", "choose", "quiz", "form", "draft"])
+def test_learner_and_content_text_is_escaped_in_every_widget(store, kind):
+    if kind == "classify":
+        ex = w.Classify(
+            store,
+            "x",
+            [("s1", SCRIPT)],
+            ["a", "b"],
+            key={"s1": "a"},
+            explanations={"s1": SCRIPT},
+            title=SCRIPT,
+            prompt=SCRIPT,
+            hint=SCRIPT,
+        )
+        ex.set_value({"s1": "b"})
+    elif kind == "choose":
+        ex = w.Choose(
+            store,
+            "x",
+            [("o", SCRIPT)],
+            key={"o": True},
+            reasons={"o": SCRIPT},
+            context=SCRIPT,
+            title=SCRIPT,
+        )
+        ex.set_value(["o"])
+    elif kind == "quiz":
+        ex = w.Quiz(
+            store,
+            "x",
+            [("q", SCRIPT, [("a", SCRIPT)])],
+            key={"q": "a"},
+            feedback={("q", "a"): SCRIPT},
+            prompt=SCRIPT,
+        )
+        ex.set_value({"q": "a"})
+    elif kind == "form":
+        ex = w.Form(store, "x", [("f", SCRIPT)], title=SCRIPT)
+        ex.set_value({"f": SCRIPT})
+    else:
+        ex = w.Draft(store, "x", analyser=lambda t: {"words": 3, "seconds": 1.0}, title=SCRIPT)
+        ex.set_value(SCRIPT)
+    ex.check()
+    if hasattr(ex, "hint_button"):
+        ex.hint_button.click()
+        ex.check()
+    html = all_html(ex)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert ex.value, "the hostile text was still saved as given"
+
+
+def test_wrong_types_in_file_show_a_message_for_every_widget(store, tmp_path):
+    store.set("f", "not a mapping")
+    store.set("d", {"not": "text"})
+    form = w.Form(AnswerStore("nb", tmp_path), "f", [("a", "A")])
+    draft = w.Draft(AnswerStore("nb", tmp_path), "d")
+    assert form.value == {} and "not a mapping" in form.status.value
+    assert draft.value == "" and "not text" in draft.status.value
+
+
+def test_feedback_colours_have_enough_contrast():
+    """Each feedback text/background pair is at least 4.5:1 (WCAG AA for normal text)."""
+    import re
+
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    pairs = re.findall(r"background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6})", w.STYLE)
+    assert len(pairs) >= 4
+    for bg, fg in pairs:
+        hi, lo = sorted([luminance(bg), luminance(fg)], reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (bg, fg)
