@@ -1,0 +1,38 @@
+"""`python -m course agenda --minutes M`: a workshop agenda generated from the lesson outline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+NAME = "agenda"
+HELP = "print a workshop agenda of M minutes from the lesson outline (table, --json, --markdown)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--minutes",
+        type=int,
+        default=90,
+        metavar="M",
+        help="length of the session in minutes (default 90; e.g. 60, 90, 180)",
+    )
+    parser.add_argument(
+        "--start", metavar="HH:MM", help="clock time the session starts (default: offsets)"
+    )
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON: {'items': [...]}")
+    form.add_argument("--markdown", action="store_true", help="print a Markdown table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..agenda import build
+
+    agenda = build(args.minutes, start=args.start)
+    if args.json:
+        print(json.dumps(agenda.to_dict(), indent=2, ensure_ascii=False))
+    elif args.markdown:
+        print(agenda.markdown())
+    else:
+        print(agenda.table())
+    return 0
