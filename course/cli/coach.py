@@ -1,0 +1,90 @@
+"""`python -m course coach [FILE|-]`: score a drafted answer on the rubric, as a report or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+NAME = "coach"
+HELP = "score a drafted answer (FILE or - for stdin) on the six-criterion rubric, with tips"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="the draft, UTF-8 text (default: stdin)",
+    )
+    parser.add_argument(
+        "--company-file",
+        metavar="PROFILE.yaml",
+        help="a company profile (name, industry, role, values, plans, skills) to check alignment",
+    )
+    parser.add_argument("--json", action="store_true", help="print the feedback as JSON")
+
+
+def read_draft(file: str) -> str:
+    """The draft's text from a file, or from stdin for '-'; undecodable bytes are replaced."""
+    if file == "-":
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    return Path(file).read_bytes().decode("utf-8", errors="replace")
+
+
+def render_report(feedback: Any) -> str:
+    """A short readable report: score, each criterion with its rubric level, length, flags."""
+    from ..coach import CRITERIA, LEVEL_NAMES, RUBRIC, TIPS
+
+    lines = [f"Score: {feedback.score}/18", ""]
+    width = max(len(c) for c in CRITERIA)
+    for criterion, why in zip(CRITERIA, feedback.why or ("",) * len(CRITERIA), strict=True):
+        level = getattr(feedback, criterion)
+        lines.append(
+            f"  {criterion:<{width}}  {level}  {LEVEL_NAMES[level]:<10}  "
+            f"{RUBRIC[criterion][level - 1]}"
+        )
+        if why and level < 3:  # say why only where there is something to improve
+            lines.append(f"  {'':<{width}}     ({why})")
+    lines += ["", f"Length: {feedback.words} words, about {feedback.seconds:.0f} s spoken"]
+    if feedback.flags:
+        lines += ["", "Flags:"]
+        lines += [f"  - {flag}: {TIPS[flag]}" for flag in feedback.flags]
+    others = [tip for tip in feedback.tips if tip not in TIPS.values()]
+    if others:
+        lines += ["", "Tips:"]
+        lines += [f"  - {tip}" for tip in others]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..coach import analyze
+
+    try:
+        text = read_draft(args.file)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        print(f"coach: cannot read the draft {args.file!r}: {reason}", file=sys.stderr)
+        return 2
+    company = None
+    if args.company_file:
+        from ..content import ContentError, load_company
+
+        try:
+            company = load_company(args.company_file).as_mapping()
+        except ContentError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        except OSError as exc:  # e.g. a directory given as the profile
+            reason = exc.strerror or exc.__class__.__name__
+            print(f"{args.company_file}: cannot be read: {reason}", file=sys.stderr)
+            return 2
+    feedback = analyze(text, company)
+    if args.json:
+        print(json.dumps(feedback.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_report(feedback))
+    return 0

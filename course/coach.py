@@ -1,0 +1,1130 @@
+"""Answer coach: scores a drafted career-aspirations answer on the rubric with explainable rules."""
+
+# Everything here is a deterministic rule a learner can be told about: phrase patterns, word
+# overlap with a company profile, sentence-level signals and speaking time. No network, no
+# model, stdlib only, so it can run on every keystroke. Patterns are compiled at import.
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from .speaking import (
+    RAMBLING_SECONDS,
+    STRONG_MAX_SECONDS,
+    STRONG_MIN_SECONDS,
+    TOO_SHORT_SECONDS,
+    count_words,
+    seconds_for_words,
+)
+
+__all__ = [
+    "CRITERIA",
+    "CRITERION_TIPS",
+    "FLAGS",
+    "LEVEL_NAMES",
+    "MAX_ANALYSED_CHARS",
+    "NO_COMPANY_TIP",
+    "RUBRIC",
+    "TIPS",
+    "Classification",
+    "Feedback",
+    "analyze",
+    "classify",
+]
+
+# --------------------------------------------------------------------------- vocabulary
+
+#: The six rubric criteria, in the order every report uses.
+CRITERIA: tuple[str, ...] = (
+    "aspiration",
+    "alignment",
+    "relevance",
+    "confidence",
+    "authenticity",
+    "concision",
+)
+
+#: Rubric level names (CONTENT.md, "Rubric for a drafted answer").
+LEVEL_NAMES: Mapping[int, str] = MappingProxyType({1: "developing", 2: "competent", 3: "strong"})
+
+#: The rubric's descriptors per criterion, levels 1 to 3 (paraphrased from CONTENT.md).
+RUBRIC: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+    {
+        "aspiration": (
+            "none, only a job title or only dated goals",
+            "a direction, blurred with goals",
+            "a clear long-term aspiration, with a near-term goal as a stepping stone",
+        ),
+        "alignment": (
+            "could fit any company",
+            "names the company, not its values or plans",
+            "ties the aspiration to specific values or future plans",
+        ),
+        "relevance": (
+            "unrelated dreams, personal life, exit plans",
+            "mostly relevant, one digression",
+            "everything relates to this role and company",
+        ),
+        "confidence": (
+            "passive or arrogant",
+            "some drive, hedged",
+            "welcomes challenge and responsibility, stated plainly",
+        ),
+        "authenticity": (
+            "implausible or invented",
+            "plausible but generic",
+            "specific, believable, consistent with a real background",
+        ),
+        "concision": (
+            "under about 20 s or over about 3 min, rambling",
+            "somewhat short or long",
+            "about 45 to 120 s, with a clear shape",
+        ),
+    }
+)
+
+#: Every flag the coach can raise, in reporting order.
+FLAGS: tuple[str, ...] = (
+    "too_short",
+    "too_long",
+    "no_aspiration",
+    "generic_no_company",
+    "salary_focus",
+    "exit_plan",
+    "wants_interviewer_job",
+    "personal_life",
+    "negativity",
+    "hedging",
+    "cliche",
+    "implausible_claim",
+)
+
+#: What to do instead, one tip per flag. Tips never quote the learner's text.
+TIPS: Mapping[str, str] = MappingProxyType(
+    {
+        "too_short": (
+            "Say more: aim for 60 to 90 seconds (about 130 to 200 words) covering your "
+            "aspiration, how this role builds toward it, and what you will contribute."
+        ),
+        "too_long": (
+            "Trim it to under two minutes (60 to 90 seconds is ideal): keep one short example "
+            "and the three-part shape, and drop the back story."
+        ),
+        "no_aspiration": (
+            "Name a long-term direction, not only a job title or dated targets: say what you "
+            "want to grow into, then give one near-term goal as the stepping stone."
+        ),
+        "generic_no_company": (
+            "Make it specific to this company: name it and tie your aspiration to one of its "
+            "values or future plans that you found in your research."
+        ),
+        "salary_focus": (
+            "Leave pay out of this answer: talk about the skills, impact and responsibility you "
+            "want to grow into; salary belongs in a later conversation."
+        ),
+        "exit_plan": (
+            "Don't present the job as a stopgap or mention plans to leave: describe a direction "
+            "you can pursue in this role and with this company."
+        ),
+        "wants_interviewer_job": (
+            "Instead of aiming at the interviewer's job, describe the responsibility you want to "
+            "grow into and how you would earn it here."
+        ),
+        "personal_life": (
+            "Keep personal plans out of it: talk only about your professional direction and how "
+            "it fits this role and company."
+        ),
+        "negativity": (
+            "Don't criticise past employers or colleagues: say what you are moving toward and "
+            "what you learned, not what you are escaping."
+        ),
+        "hedging": (
+            "Drop the hedges (I guess, maybe, I'm not sure, kind of): state your aspiration "
+            "plainly, as something you intend to pursue."
+        ),
+        "cliche": (
+            "Swap the stock phrases for evidence: one short, concrete example of something you "
+            "did says more than labels like team player or passionate."
+        ),
+        "implausible_claim": (
+            "Keep it believable: aim for growth you can credibly reach, and let one concrete "
+            "past result show your ability instead of superlatives."
+        ),
+    }
+)
+
+#: A hint per criterion, given when it scores below 3 and no flag already explains why.
+CRITERION_TIPS: Mapping[str, str] = MappingProxyType(
+    {
+        "aspiration": (
+            "Make the long-term aspiration explicit, then name one near-term goal in this role "
+            "that serves it."
+        ),
+        "alignment": (
+            "Tie your aspiration to a specific value or future plan of the company, in its own "
+            "words where you can."
+        ),
+        "relevance": "Keep every sentence about this role and this company; cut anything else.",
+        "confidence": (
+            "Show that you welcome challenge and responsibility, said plainly: for example, "
+            "what you want to take on and lead."
+        ),
+        "authenticity": (
+            "Add one short, true example from your past that makes the aspiration believable."
+        ),
+        "concision": (
+            "Use the three-part shape: your aspiration, how this role builds toward it, and what "
+            "you will contribute, in 60 to 90 seconds."
+        ),
+    }
+)
+
+#: Added when analyze() gets no company profile.
+NO_COMPANY_TIP = (
+    "No company profile was given, so alignment was judged on generic signals only: load a "
+    "company profile to check ties to its values and plans."
+)
+
+#: Patterns look at most this many characters (a 3-minute answer is about 2,500); words are
+#: still counted over the whole text, so 1 MB of input stays fast.
+MAX_ANALYSED_CHARS = 20_000
+_MAX_SENTENCES = 400
+_MAX_PROFILE_ITEMS = 40
+_MAX_PROFILE_CHARS = 400
+
+# Which flags already explain a weak criterion (so its generic hint is not repeated).
+_COVERED_BY: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "aspiration": ("no_aspiration",),
+        "alignment": ("generic_no_company",),
+        "relevance": (
+            "salary_focus",
+            "exit_plan",
+            "wants_interviewer_job",
+            "personal_life",
+            "negativity",
+        ),
+        "confidence": ("hedging", "implausible_claim", "wants_interviewer_job"),
+        "authenticity": ("cliche", "implausible_claim"),
+        "concision": ("too_short", "too_long"),
+    }
+)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The coach's verdict on one draft: a level 1-3 per criterion, flags and tips."""
+
+    aspiration: int
+    alignment: int
+    relevance: int
+    confidence: int
+    authenticity: int
+    concision: int
+    words: int
+    seconds: float
+    flags: tuple[str, ...]
+    tips: tuple[str, ...]
+    #: One short reason per criterion, in CRITERIA order (never quotes the learner).
+    why: tuple[str, ...] = ()
+
+    @property
+    def criteria(self) -> dict[str, int]:
+        """Criterion -> level, in CRITERIA order."""
+        return {name: getattr(self, name) for name in CRITERIA}
+
+    @property
+    def score(self) -> int:
+        """Sum of the six levels, 6 to 18."""
+        return sum(getattr(self, name) for name in CRITERIA)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: criteria, score, words, seconds, flags, tips."""
+        return {
+            "criteria": self.criteria,
+            "score": self.score,
+            "words": self.words,
+            "seconds": self.seconds,
+            "flags": list(self.flags),
+            "tips": list(self.tips),
+        }
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Whether a statement reads as a long-term aspiration or a short-term goal, and why."""
+
+    label: str
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: label and reasons."""
+        return {"label": self.label, "reasons": list(self.reasons)}
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    """One case-insensitive pattern from alternatives, each already word-bounded as needed."""
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+_NUM = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"eighteen|twenty|thirty|forty|fifty|sixty|ninety|a couple of|couple of|a few|few)"
+)
+_COUNT = (
+    r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|a dozen|dozens of|hundreds of)"
+)
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+_SEASON = r"(?:spring|summer|autumn|fall|winter|christmas|easter|the holidays|the holiday season)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_PERIOD = (
+    r"(?:week|month|quarter|semester|term|year|season|sprint|financial year|fiscal year|"
+    r"academic year|spring|summer|autumn|fall|winter)"
+)
+_TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|times?|decades?|people|of)"
+
+# A set time frame: the mark of a goal (CONTENT.md: "a goal usually has a set time frame").
+_DEADLINE = _rx(
+    rf"\b(?:by|before|until|no later than|at) (?:the )?(?:end|middle|start|beginning|close) of "
+    rf"(?:the |this |next |my |our )?(?:{_PERIOD}|q[1-4]|{_MONTH}|\d{{4}}|probation|internship|"
+    r"placement|contract|project|course|programme|program)\b",
+    rf"\b(?:by|before|until|in|this|next|during) (?:next |this |early |late |mid-?)?"
+    rf"(?:{_MONTH}|{_SEASON}|{_WEEKDAY})\b",
+    r"\b(?:by|before|until|in) (?:19|20)\d\d\b",
+    r"\b(?:by|in|for|during) q[1-4]\b",
+    r"\b(?:in|by|during) the (?:first|second|third|fourth|last|next) (?:quarter|half|month|week|"
+    r"term|semester|sprint)\b",
+    rf"\b(?:within|in|over|during) (?:the )?(?:next |coming |first |following )?{_NUM} "
+    r"(?:more )?(?:days?|weeks?|months?|quarters?|semesters?|terms?|sprints?)\b",
+    r"\b(?:within|in) (?:the next )?(?:a|one|two|three|1|2|3) years?\b",
+    r"\b(?:within|in|during|over) (?:the|my) (?:next|first|coming) (?:year|12 months)\b",
+    r"\b(?:this|next) (?:week|month|quarter|semester|term|year|sprint|fortnight)\b",
+    r"\bevery (?:week|month|quarter|fortnight|term|semester)\b",
+    r"\bbefore (?:my|the|our) [a-z-]+ (?:ends?|is (?:out|over|done)|starts?|begins?|finishes)\b",
+    r"\b(?:by|at|before) (?:my|the|our) (?:first |next |annual |end-of-year |mid-year )?"
+    r"(?:performance )?(?:review|appraisal|inspection|audit|graduation|deadline)\b",
+    r"\bdeadline\b",
+    r"\bby (?:then|that point|that time)\b",
+)
+
+# A measurable or single, checkable outcome: the other mark of a (SMART) goal.
+_MEASURE = _rx(
+    r"\d+(?:[.,]\d+)?\s?(?:%|per ?cent\b)",
+    r"[$£€¥]\s?\d",
+    rf"\b{_COUNT}\s+(?:(?!{_TIME_UNIT}\b)[a-z-]+ ){{0,2}}(?!{_TIME_UNIT}\b)[a-z-]+s\b",
+    r"\b\d+-(?:hour|day|week|credit|point|mile|kilometre|km)\b",
+    rf"\b(?:under|below|over|above|at least|more than|less than|fewer than) {_COUNT}\b",
+    r"\b(?:fully )?certified\b",
+)
+
+# A named, checkable deliverable ("pass the exam", "ship the page").
+_DELIVERABLE = _rx(
+    r"\b(?:pass|passing|sit|earn|earning|obtain|complete|completing|finish|finishing|submit|"
+    r"submitting|publish|publishing|present|presenting|ship|shipping|launch|hit|get|getting|"
+    r"translate|onboard|write|writing|run|close|sign)\b (?:(?!and\b|or\b)[a-z'-]+ ){0,4}?"
+    r"(?:exams?|certificates?|certification|licen[cs]e|degree|diploma|qualification|course|"
+    r"module|training|target|quota|marathon|half marathon|paper|thesis|dissertation|review|"
+    r"reports?|logbook|application|case stud(?:y|ies)|page|release|milestone|audit|induction|"
+    r"portfolio|manual|payroll run)\b",
+    r"\b(?:cpa|cfa|acca|cima|pmp|prince2|aws|ccna|nebosh|iosh|gre|gmat|ielts|toefl|lsat|mcat|"
+    r"nclex|cissp|comptia)\b",
+)
+
+# A long or open horizon: the mark of an aspiration (its timeline varies).
+_HORIZON = _rx(
+    r"\b(?:one day|some ?day|eventually|ultimately|in the long (?:run|term)|long[- ]term|"
+    r"longer[- ]term|long run)\b",
+    r"\bover (?:the course of )?my (?:whole |working |entire )?(?:career|life|working life)\b",
+    r"\b(?:throughout|across|later in|later on in|for the rest of|the rest of) my (?:career|"
+    r"working life)\b",
+    r"\bmy (?:career|working life)\b",
+    r"\b(?:a|my|whole|lifelong|long) career\b",
+    r"\bin the (?:years|decades) (?:ahead|to come)\b",
+    r"\bover the (?:coming|next few|next several) (?:years|decades)\b",
+    r"\bin the coming (?:years|decades)\b",
+    r"\b(?:in (?:the )?future|down the (?:road|line|track)|over time|in time|lifelong|later on|"
+    r"later|at some point|for the long haul|years from now|before i retire|as i grow|"
+    r"as i gain experience|once i'm experienced|once i have (?:more )?experience)\b",
+    r"\bwhere (?:i'd|i would|i want to) (?:like to )?end up\b",
+    r"\bthe direction i want\b",
+)
+
+# Open outcomes: room for different results (CONTENT.md: "leaves room for different outcomes").
+_OPEN = _rx(
+    r"\b(?:become|be|grow into|the|that's the) (?:the |a |an )?(?:kind|sort|type) of\b",
+    r"\bthe kind where\b",
+    r"\b(?:someone|somebody|the person|the one|a person|(?:a|an|the) (?:[a-z-]+ ){0,2}"
+    r"(?:engineer|analyst|teacher|lawyer|leader|manager|nurse|designer|developer|professional|"
+    r"specialist|expert|voice|scientist|architect|researcher|advocate|mentor|coach)) "
+    r"(?:who|whose|that|people|others|clinicians|customers|colleagues|teams)\b",
+    r"\bbe known (?:for|as)\b",
+    r"\b(?:make|making|made|makes) (?:a |an )?(?:real |lasting |genuine |meaningful |positive |"
+    r"big |bigger )?(?:difference|impact|contribution)\b",
+    r"\b(?:have|has|having) (?:a |an )?(?:real |lasting |genuine |meaningful |positive |bigger |"
+    r"wider |greater )?(?:impact|effect|influence|voice|say)\b",
+    r"\bhelp(?:s|ing)? (?!me\b|you\b|us\b|them\b|him\b|her\b|it\b|out\b)[a-z]",
+    r"\b(?:shape|shaping|shapes|transform|transforming|change|changing|improve|improving|"
+    r"rethink) (?:how|the way|what|the future)\b",
+    r"\b(?:whatever|wherever|whichever) (?:form|shape|path|direction|that takes|it takes)\b",
+    r"\bwhether (?:that|it)(?:'s| is| means| turns out| ends up| be)\b",
+    r"\bin [a-z]+ or in [a-z]+\b",
+    r"\b(?:in|to) (?:some|whatever|any) form\b",
+    r"\b(?:expert|expertise|specialist|leader|authority|voice|advocate|pioneer|mastery) "
+    r"(?:in|on|for|of|at)\b",
+    r"\b(?:deepen|deepening|broaden|broadening|keep (?:growing|learning|developing|taking)|"
+    r"grow as|grow into|growing into|develop into|work my way)\b",
+    r"\ba career (?:in|as|that|where|helping|making|building)\b",
+    r"\bmore (?:responsibility|influence|autonomy|ownership|complex|senior|strategic)\b",
+    r"\b(?:move|moving|get|break|transition|go) into (?:[a-z-]+ ){0,2}?(?:work|management|"
+    r"policy|research|leadership|development|design|strategy|consulting|teaching|product|"
+    r"engineering|analytics|a role|a position)\b",
+    r"\b(?:mentor|mentoring|teach|teaching|train|training) (?:new|junior|younger|the next|other|"
+    r"future)\b",
+    r"\b(?:lead|leading|run|running|open|start|design|designing|build|building) (?:a |an |my own |"
+    r"the |large |larger |big |bigger )?(?:[a-z-]+ ){0,2}?(?:team|teams|group|kitchen|practice|"
+    r"business|department|projects|programmes?|organi[sz]ation|studio|bakery|lab|buildings|"
+    r"infrastructure|company|work)\b",
+)
+
+# Words that name an aspiration outright.
+_ASP_WORD = _rx(
+    r"\b(?:aspire|aspires|aspiring|aspiration|aspirations|dream|dreams|ambition|ambitions|"
+    r"vision|calling|north star)\b",
+    r"\b(?:hope|hoping|long) to\b",
+    r"\b(?:i'd|i would) love to\b",
+    r"\bsee myself\b",
+    r"\bworking towards?\b",
+)
+
+# A job title, which on its own is not an aspiration (rubric level 1: "only a job title").
+_TITLE = _rx(
+    r"\b(?:manager|director|supervisor|head of|executive|partner|ceo|cto|cfo|vp|analyst|engineer|"
+    r"associate|consultant|officer|president|scientist|specialist|team lead|lead)s?\b",
+)
+
+# The speaker states an intention (as opposed to describing the past).
+_INTENT = _rx(
+    r"\bi(?:'d| would| will|'ll)\b",
+    r"\bi(?:'m| am)? (?:want|wants|hope|aim|aiming|plan|planning|intend|aspire|expect|envision|"
+    r"picture|mean|keen|ready|hoping|going to|working toward|working towards)\b",
+    r"\bi want\b",
+    r"\bmy (?:[a-z-]+ ){0,2}(?:aspiration|ambition|goal|aim|plan|dream|target|hope)\b",
+    r"\bwhat (?:i want|i'm working|i am working)\b",
+    r"\b(?:next step|my next)\b",
+)
+
+# The present: a near-term step, or this role as the stepping stone.
+_NEAR_TERM = _rx(
+    r"\b(?:right now|for now|at this stage|to start|to begin with|first step|next step|"
+    r"stepping stone|in the near term|near[- ]term|short[- ]term|early on|at first|"
+    r"early in my career|grounding|foundation|fundamentals)\b",
+    r"\bin the first (?:year|few months|couple of years|months|two years)\b",
+    r"\b(?:this|the) (?:[a-z-]+ ){0,4}?(?:role|position|job|opportunity|graduate scheme)\b",
+)
+
+# How the role builds toward the aspiration: a learning verb.
+_BUILD = _rx(
+    r"\b(?:learn|learning|build|develop|gain|sharpen|deepen|strengthen|master|grounding|teach|"
+    r"train|grow|get fluent|become (?:properly )?competent|give me|teach me|help me)\b",
+    r"\bget(?:ting)? (?:very |much |really |a lot )?(?:good|better) at\b",
+)
+_ROLE_REF = _rx(
+    r"\b(?:this|the|your) (?:[a-z-]+ ){0,4}?(?:role|position|job|opportunity|graduate scheme)\b",
+    r"\b(?:your|the) team\b",
+    r"\b(?:here|with you|at your company|in your team)\b",
+)
+
+# What the speaker will contribute (the third part of the shape).
+_CONTRIBUTE = _rx(
+    r"\b(?:i'd|i would|i will|i'll|i can|i could) (?:also )?(?:bring|contribute|offer|add|"
+    r"deliver|take ownership|own|approach|feed|help|support)\b",
+    r"\b(?:contribute|contribution|in return|add value|give back|take ownership|be part of the "
+    r"team|be one of the people|be the person|bring (?:my|a|an|the|that|this))\b",
+)
+
+# Drive: welcoming challenge and responsibility.
+_DRIVE = _rx(
+    r"\b(?:challenge|challenges|challenging|responsibility|responsibilities|take on|step up|"
+    r"stretch|ownership|own my|ready to|i'm ready|i am ready|i'm confident|i am confident|"
+    r"not afraid|determined|commit|commitment|eager|keen to|i welcome|welcome the|"
+    r"hard question|difficult|lead|leading|lead them)\b",
+)
+
+# Passivity and "I haven't thought about it".
+_PASSIVE = _rx(
+    r"\bwhatever (?:comes|happens)\b",
+    r"\bsee (?:where|what) (?:it|life|things) (?:takes?|goes?|leads?|happens?)\b",
+    r"\bgo with the flow\b",
+    r"\b(?:haven't|have not|not) (?:really )?thought (?:about|much)\b",
+    r"\bdon't (?:really )?know (?:what|where)\b",
+    r"\bno idea (?:what|where)\b",
+    r"\btake it as it comes\b",
+    r"\bjust happy to have a job\b",
+)
+
+_HEDGES = _rx(
+    r"\bi guess\b",
+    r"\bmaybe\b",
+    r"\bi(?:'m| am) not (?:really |totally |entirely |quite |100% )?sure\b",
+    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )\bkind of\b",
+    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )\bsort of\b",
+    r"\bi suppose\b",
+    r"\bprobably\b",
+    r"\bperhaps\b",
+    r"\bi don't (?:really )?know\b",
+    r"\bhopefully\b",
+    r"\bif that makes sense\b",
+    r"\bor something\b",
+    r"\bi might\b",
+    r"\bpossibly\b",
+    r"\bum+\b|\buh+\b|\berm\b",
+    r"\bit (?:kind of )?depends\b",
+    r"\bsomething like\b",
+)
+# These hedges alone are enough to flag: they say "I don't know my own mind".
+_STRONG_HEDGES = _rx(
+    r"\bi guess\b",
+    r"\bi(?:'m| am) not (?:really |totally |entirely |quite )?sure\b",
+    r"\bi don't (?:really )?know\b",
+    r"\bif that makes sense\b",
+)
+
+_CLICHES = _rx(
+    r"\bteam[- ]player\b",
+    r"\bhard[- ]?work(?:er|ing)\b",
+    r"\b(?:think )?outside the box\b",
+    r"\bpassionate\b",
+    r"\bpassion for\b",
+    r"\bgo[- ]getter\b",
+    r"\bself[- ]starter\b",
+    r"\bdetail[- ]oriented\b",
+    r"\bresults[- ](?:driven|oriented)\b",
+    r"\bperfectionist\b",
+    r"\b1[01]0 ?(?:%|per ?cent)",
+    r"\bgive it my all\b",
+    r"\bsynerg(?:y|ies)\b",
+    r"\bpeople person\b",
+    r"\bwear many hats\b",
+    r"\b(?:fast|quick) learner\b",
+    r"\babove and beyond\b",
+    r"\bhit the ground running\b",
+    r"\bdynamic\b",
+    r"\bthrive (?:in|under|on)\b",
+    r"\bproactive\b",
+    r"\brock ?star\b",
+    r"\bninja\b",
+    r"\b(?:highly )?motivated individual\b",
+    r"\badd value\b",
+    r"\bfrom day one\b",
+    r"\bstrong work ethic\b",
+    r"\bmove the needle\b",
+    r"\bgame[- ]changer\b",
+    r"\bdream job\b",
+)
+
+_SALARY = _rx(
+    r"\b(?:salary|salaries|compensation|bonus(?:es)?|stock options|share options|"
+    r"car allowance|benefits package|perks|six[- ]figures?|get rich|pay ?(?:rises?|raises?))\b",
+    r"\ba (?:pay )?raise\b",
+    r"\b(?:well|better|highest|best|higher)[- ]paid\b",
+    r"\bpaid (?:very |really )?(?:well|more|better)\b",
+    r"\b(?:high|higher|good|better|big|bigger|decent|my) (?:income|wage|wages|pay)\b",
+    r"\b(?:make|making|earn|earning|save|saving|more|good|decent|better|big) money\b",
+    r"\bearn(?:ing)? (?:a lot|more|good|a good|a really good|a decent|a high)\b",
+    r"\bfinancial (?:security|freedom|independence|reward|rewards)\b",
+    r"\bpay (?:bands?|grades?|scales?|packet|check|cheque)\b",
+    r"\bwhat (?:senior |experienced )?[a-z]+s (?:make|earn)\b",
+)
+
+_EXIT = _rx(
+    r"\b(?:stopgap|stop-gap|temporary job|temporary role|in the meantime|for the time being|"
+    r"pay the bills)\b",
+    r"\buntil i (?:find|get|can|start|go|save|move|figure)\b",
+    r"\bbefore i (?:go back|leave|move on|head off|start my own)\b",
+    r"\b(?:for|in) (?:a|the next) year or (?:so|two)\b",
+    r"\b(?:for|in) (?:about |around )?a year or two\b",
+    r"\bfor (?:about|around|roughly) a year\b",
+    r"\bfor the (?:year|months) i'm\b",
+    r"\b(?:while i'm here|when i move on|when i leave)\b",
+    r"\b(?:move on|leave|quit) (?:after|in|within|once)\b",
+    r"\b(?:apply|applied|applying) (?:for|to) (?:a |an )?(?:master's|masters|mba|phd|doctorate|"
+    r"grad(?:uate)? school|law school|med(?:ical)? school|postgrad)",
+    r"\b(?:go|going|head|heading|return|returning) back to (?:university|uni|school|college)\b",
+    r"\b(?:grad|graduate|law|med|medical|business) school\b",
+    r"\b(?:phd|doctoral|master's|masters|mba) (?:programmes?|programs?|applications?|places?)\b",
+    r"\b(?:a )?(?:completely |totally )?(?:different|another|new|second) career\b",
+    r"\b(?:change|switch|switching|changing) (?:careers|fields|industries)\b",
+    r"\bcareer change\b",
+    r"\bcompletely different (?:field|industry|job|line of work)\b",
+    r"\b(?:start|set up|open) my own (?:business|company|firm|startup|start-up|agency)\b",
+    r"\b(?:go freelance|move abroad|emigrate)\b",
+    r"\bstepping stone to (?:something|another|a different|my real)\b",
+    r"\bnot (?:planning|looking|going) to stay\b",
+)
+
+_YOUR_JOB = _rx(
+    r"\b(?:want|take|have|get|replace|after|doing|do|steal|taking|inherit|like|love|covet)\b "
+    r"(?:[a-z']+ ){0,2}?your (?:job|position|seat|chair|desk|role|title)\b"
+    r"(?! (?:description|advert|ad|posting|listing|spec))",
+    r"\b(?:sitting|sit|be) (?:right )?where you(?:'re| are)?\b",
+    r"\b(?:replace|replacing|taken over from|take over from|taking over from) you\b",
+    r"\bin your (?:shoes|seat|chair)\b",
+    r"\bbe your (?:boss|manager)\b",
+)
+
+_PERSONAL = _rx(
+    r"\b(?:my|our) (?:wife|husband|partner|girlfriend|boyfriend|fianc[eé]e?|kids|children|baby|"
+    r"babies|dog|cat|pets?|wedding|mortgage|hobbies|hobby|holidays?|vacations?|weekends?|"
+    r"social life|personal life|family life)\b",
+    r"\b(?:start|starting|have|having|raise|raising) (?:a family|kids|children)\b",
+    r"\bget(?:ting)? (?:married|settled)\b",
+    r"\b(?:buy|buying|bought) (?:a|our|my) (?:house|home|flat|car)\b",
+    r"\bwork[- ]life balance\b",
+    r"\bsettle down\b",
+    r"\btravel(?:ling|ing)? the world\b",
+    r"\b(?:retire early|early retirement)\b",
+    r"\btime with my (?:family|kids|children|partner|friends)\b",
+)
+
+# Negativity needs a person or past employer and a negative judgement in the same sentence.
+_PEOPLE = _rx(
+    r"\b(?:my|our|the) (?:current |last |previous |old |former |ex-?|present )?(?:boss|bosses|"
+    r"manager|managers|employer|company|job|team|colleagues|co-?workers|supervisor|lecturers?|"
+    r"teachers?|clients?|management|workplace|organi[sz]ation|firm)\b",
+    r"\b(?:he|she|they|everyone there|people there|team there)\b",
+)
+_NEGATIVE = _rx(
+    r"\b(?:hopeless|useless|incompetent|lazy|terrible|awful|horrible|toxic|stupid|idiots?|"
+    r"clueless|disorgani[sz]ed|worst|hate|hated|hates|pathetic|nightmare|dysfunctional|rude|"
+    r"unfair|micromanag\w*)\b",
+    r"\b(?:can't|couldn't|could not|cannot) stand\b",
+    r"\b(?:fed up|sick of)\b",
+    r"\b(?:never|didn't|doesn't|don't|did not|does not) (?:listened|listen|appreciated|appreciate|"
+    r"cared|care|valued|value|understand|understood)\b",
+    r"\b(?:took|takes|take) (?:the )?credit\b",
+    r"\bnever had\b",
+)
+_HARSH = _rx(r"\b(?:toxic|incompetent|idiots|hopeless)\b")
+
+_IMPLAUSIBLE = _rx(
+    r"\b(?:ceo|cto|cfo|coo|chief [a-z]+ officer|managing director|director|vice[- ]president|"
+    r"vp|president|partner|head of [a-z]+)\b[^.;]{0,40}?\b(?:within|in|by) (?:a|one|two|three|"
+    r"six|1|2|3|a couple of|a few|the next (?:year|two years|few months)) (?:years?|months?|"
+    r"weeks?)\b",
+    r"\b(?:run|running|lead|leading|head|heading|manage|managing|be in charge of) (?:the|this|"
+    r"your) (?:whole |entire )?(?:[a-z-]+ )?(?:company|department|business|division|"
+    r"organi[sz]ation|firm)\b[^.;]{0,40}?\b(?:within|in) (?:a|one|two|three|1|2|3|a couple of|"
+    r"a few) (?:years?|months?)\b",
+    r"\bpromoted to (?:director|head|vp|vice[- ]president|ceo|partner|chief)\b",
+    r"\bbest [a-z ]{0,30}?in (?:the )?(?:world|country|industry|business|field|company|sector)\b",
+    r"\b(?:never|don't|do not) (?:ever )?(?:make|made) (?:a |any )?mistakes?\b",
+    r"\b(?:i'm|i am) (?:never wrong|always right)\b",
+    r"\bnever been wrong\b",
+    r"\bi (?:never|don't ever) fail\b",
+    r"\b(?:no|zero) weaknesses\b",
+    r"\bknow everything\b",
+    r"\bsingle[- ]handedly\b",
+    r"\brevolutioni[sz]e (?:the|this|your) (?:whole |entire )?(?:industry|field|company|sector)\b",
+    r"\b(?:perfect|flawless) (?:record|employee|candidate|track record)\b",
+    r"\b(?:better|smarter) than (?:everyone|anyone|all)\b",
+    r"\bthe obvious (?:person|choice|candidate)\b",
+    r"\b(?:take over|run|lead) [^.;]{0,50}?\b(?:almost )?"
+    r"(?:immediately|straight away|right away|in no time)\b",
+)
+
+# Evidence from a real background: one compressed past example makes an answer credible.
+_EVIDENCE = _rx(
+    r"\b(?:i've|i have|i) (?:also )?(?:been|worked|spent|built|led|ran|managed|created|designed|"
+    r"wrote|written|taught|tutored|trained|volunteered|studied|completed|handled|onboarded|"
+    r"organised|organized|analysed|analyzed|modelled|modeled|redrew|produced|prepared|started|"
+    r"set up|launched|delivered|helped|supported|grew up|came|did|collected|rewrote|noticed|"
+    r"learned|learnt|sat in|dealt)\b",
+    r"\b(?:during|on|in|at|from) my (?:placement|internship|degree|final[- ]year|master's|msc|"
+    r"bsc|phd|apprenticeship|last (?:role|job)|previous (?:role|job)|current (?:role|job)|"
+    r"time)\b",
+    r"\b(?:at|in) (?:university|uni|college)\b",
+    r"\bas a (?:[a-z-]+ ){0,2}(?:assistant|volunteer|intern|tutor|student|agent|analyst|engineer|"
+    r"teacher|nurse|representative|apprentice)\b",
+    r"\blast (?:year|summer|term)\b",
+)
+
+# Generic references to a company's specifics, for when no profile is given.
+_GENERIC_SPECIFIC = _rx(
+    r"\b(?:your|the company's|this company's|its) (?:own )?(?:mission|values?|vision|plans?|"
+    r"strategy|expansion|growth|focus|commitment|culture|academy|programmes?|programs?|"
+    r"partnerships?|launch|move|emphasis|work on|approach to)\b",
+    r"\byou(?:'re| are) (?:opening|expanding|launching|building|adding|training|moving|growing|"
+    r"doubling|publishing|investing)\b",
+    r"\bthe plan to\b",
+)
+_GENERIC_COMPANY = _rx(
+    r"\b(?:your|this|the) (?:company|organi[sz]ation|firm|team|business|mission|customers|"
+    r"clients|products?)\b",
+    r"\bhere\b",
+)
+# A named organisation without a profile: a capitalised possessive, or "at/join Name".
+_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*'s\b|\b(?:[Aa]t|[Jj]oin(?:ing)?) [A-Z][a-z]+\b")
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[.!?;:]+(?=\s|$)|\n+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+# Typographic quotes and dashes to plain ones (one character each, so positions are kept).
+_PLAIN = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+    }
+)
+
+# Words too common to show alignment with a company, whichever profile it is.
+_STOP = frozenset(
+    """
+    a an the and or of in on to for with by from into over at as its it is are be our your
+    their every new first second more most all any each comes come without through via per than
+    then this that these those up out off own core local team work people what which who whom
+    double grow add build launch open publish train expand make take use keep get give company
+    companies group inc ltd llc plc co
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ships",
+    "ship",
+    "ings",
+    "ing",
+    "ities",
+    "ity",
+    "ies",
+    "ed",
+    "es",
+    "ly",
+    "s",
+)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _stem(word: str) -> str:
+    """A light stem: strip common English suffixes (twice), keep at most six letters."""
+    w = word.lower()
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+                w = w[: -len(suffix)]
+                break
+        else:
+            break
+    return w[:6]
+
+
+def _coerce_text(text: Any) -> str:
+    """Any input to a string: None is empty, bytes are decoded, anything else is str()'d."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray)):
+        return bytes(text[: MAX_ANALYSED_CHARS * 4]).decode("utf-8", errors="replace")
+    try:
+        return str(text)
+    except Exception:  # an object whose __str__ fails is simply treated as empty
+        return ""
+
+
+def _prepare(text: str) -> str:
+    """The analysed part of a draft: capped, tags removed, quotes and dashes made plain."""
+    head = text[:MAX_ANALYSED_CHARS].translate(_PLAIN)
+    return _TAG.sub(" ", head)
+
+
+def _sentences(text: str) -> list[str]:
+    """Split into sentences or clauses (a colon or semicolon starts a new one)."""
+    parts = (s.strip() for s in _SENTENCE.split(text, maxsplit=_MAX_SENTENCES))
+    return [s for s in parts if s]
+
+
+def _snippet(match: re.Match[str]) -> str:
+    """A matched phrase for a reason, whitespace collapsed and length capped."""
+    return _SPACE.sub(" ", match.group(0)).strip()[:40]
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP}
+
+
+# --------------------------------------------------------------------------- company profile
+
+
+def _field(company: Any, name: str) -> list[str]:
+    """One profile field as a list of strings, whatever shape it came in (lenient)."""
+    try:
+        is_mapping = isinstance(company, Mapping)
+        value = company.get(name) if is_mapping else getattr(company, name, None)
+    except Exception:  # a profile object with a broken attribute counts as missing that field
+        return []
+    if value is None:
+        return []
+    if isinstance(value, str):
+        values: Iterable[Any] = (value,)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        values = list(value)[:_MAX_PROFILE_ITEMS]
+    else:
+        values = (value,)
+    out = []
+    for item in values:
+        if item is None:
+            continue
+        item_text = item if isinstance(item, str) else _coerce_text(item)
+        out.append(item_text[:_MAX_PROFILE_CHARS].translate(_PLAIN))
+    return out
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """The parts of a company profile the coach matches against."""
+
+    name_keys: frozenset[str]
+    items: tuple[frozenset[str], ...]  # content stems of each value and plan
+    job: frozenset[str]  # stems of the role, industry and skills
+    role: frozenset[str]  # stems of the role title alone
+
+    @property
+    def specific(self) -> frozenset[str]:
+        return frozenset().union(*self.items) if self.items else frozenset()
+
+
+def _profile(company: Any) -> _Profile | None:
+    if company is None:
+        return None
+    if not isinstance(company, Mapping):
+        as_mapping = getattr(company, "as_mapping", None)
+        if callable(as_mapping):
+            with contextlib.suppress(Exception):  # else fall back to reading attributes
+                company = as_mapping()
+    role: set[str] = set()
+    for item in _field(company, "role"):
+        role |= _stems(item)
+    job = set(role)
+    for name in ("industry", "skills"):
+        for item in _field(company, name):
+            job |= _stems(item)
+    # Name: distinctive tokens only (not the industry words a name often carries).
+    name_keys = set()
+    for item in _field(company, "name"):
+        for token in _TOKEN.findall(item):
+            low = token.lower()
+            if low not in _STOP and len(low) > 2 and _stem(low) not in job:
+                name_keys.add(low)
+    items = []
+    for name in ("values", "plans"):
+        for item in _field(company, name):
+            # A value's words that are also the job's own words do not show research.
+            stems = frozenset(s for s in _stems(item) if s not in job and not s.isdigit())
+            if stems:
+                items.append(stems)
+    return _Profile(frozenset(name_keys), tuple(items), frozenset(job), frozenset(role))
+
+
+def _item_hit(item: frozenset[str], draft: set[str]) -> bool:
+    """A value or plan is echoed when most of a short one, or two words of a long one, appear."""
+    matched = len(item & draft)
+    return matched >= min(2, len(item))
+
+
+# --------------------------------------------------------------------------- analysis steps
+
+
+@dataclass
+class _Draft:
+    """Working state while a draft is analysed (one pass per step, like a small pipeline)."""
+
+    text: str
+    sentences: list[str]
+    words: int
+    seconds: float
+    profile: _Profile | None
+
+
+def _aspiration(d: _Draft) -> tuple[int, str]:
+    """Level for the aspiration criterion, from what each sentence states about the future."""
+    strong = weak = titles = goals = long_strong = 0
+    for sentence in d.sentences:
+        horizon = _HORIZON.search(sentence) is not None
+        named = _ASP_WORD.search(sentence) is not None
+        stated = _INTENT.search(sentence) is not None
+        if not (named or horizon or stated):
+            continue  # about the past or the present: no intention here
+        if _OPEN.search(sentence):
+            strong += 1  # an open outcome, said as an intention: a real direction
+            long_strong += horizon or named
+        elif named or (horizon and stated):
+            # A direction with no open outcome: a bare job title does not count (rubric 1).
+            if _TITLE.search(sentence):
+                titles += 1
+            else:
+                weak += 1
+        elif stated and (_DEADLINE.search(sentence) or _MEASURE.search(sentence)):
+            goals += 1
+    direction = strong + weak
+    near = _NEAR_TERM.search(d.text) is not None or goals > 0
+    if direction == 0:
+        if _PASSIVE.search(d.text):
+            return 1, "no direction: the answer says it has none yet"
+        if titles:
+            return 1, "only a job title, no long-term direction"
+        if goals:
+            return 1, "only dated, short-term goals; no long-term direction"
+        return 1, "no long-term direction found"
+    if goals > direction:
+        return 2, "a direction, outweighed by dated goals"
+    if not near:
+        return 2, "a direction, but no near-term step toward it"
+    if strong and (long_strong or strong >= 2):
+        return 3, "a clear long-term direction with a near-term step"
+    return 2, "a direction, but vague or without a long-term horizon"
+
+
+def _alignment(d: _Draft, stems: set[str], tokens: set[str]) -> tuple[int, str, int]:
+    """Level for alignment; also returns how many values or plans the draft ties to."""
+    p = d.profile
+    if p is None:
+        specific = len({m.group(0).lower() for m in _GENERIC_SPECIFIC.finditer(d.text)})
+        general = bool(_GENERIC_COMPANY.search(d.text) or _PROPER_NAME.search(d.text))
+        if specific >= 2:
+            return 3, "refers to the company's values or plans (no profile to check)", specific
+        if specific or general:
+            return 2, "refers to the company in general terms (no profile to check)", specific
+        return 1, "nothing ties the answer to a company", 0
+    hits = sum(_item_hit(item, stems) for item in p.items)
+    named = bool(p.name_keys & tokens)
+    specific_words = len(p.specific & stems)
+    if hits >= 2 or (hits == 1 and specific_words >= 3):
+        return 3, f"ties to {hits} of the company's values or plans", hits
+    if hits == 1 or named:
+        return 2, "names the company but barely ties to its values or plans", hits
+    return 1, "nothing specific to this company", hits
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return sum(1 for _ in pattern.finditer(text))
+
+
+def _mentions_role(d: _Draft, sentence: str) -> bool:
+    """A sentence refers to the role: 'this role', or most of the profile's role title."""
+    if _ROLE_REF.search(sentence):
+        return True
+    role = d.profile.role if d.profile else frozenset()
+    return bool(role) and len(role & _stems(sentence)) >= min(2, len(role))
+
+
+def _builds(d: _Draft) -> bool:
+    """The present part of the shape: the role is named with what it will teach (same or next
+    sentence, since people often say 'this role...' and then 'I want to learn...')."""
+    sentences = d.sentences
+    for i, sentence in enumerate(sentences):
+        if _mentions_role(d, sentence) and any(_BUILD.search(s) for s in sentences[i : i + 2]):
+            return True
+    return False
+
+
+def _negativity(d: _Draft) -> bool:
+    if _HARSH.search(d.text):
+        return True
+    return any(_PEOPLE.search(s) and _NEGATIVE.search(s) for s in d.sentences)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedback:
+    """Score a drafted answer on the six rubric criteria, with flags and what-to-do-instead tips.
+
+    `company` is a profile (name, industry, role, values, plans, skills) as a mapping or an
+    object with those attributes; without it alignment is judged on generic signals only.
+    Never raises; hostile or huge input still returns a valid Feedback quickly.
+    """
+    raw = _coerce_text(text)
+    words = count_words(raw)
+    seconds = seconds_for_words(words)
+    body = _prepare(raw)
+    try:
+        profile = _profile(company)
+    except Exception:  # a profile we cannot read is treated as no profile
+        profile = None
+    d = _Draft(body, _sentences(body), words, seconds, profile)
+    tokens = {t.lower() for t in _TOKEN.findall(body)}
+    stems = {_stem(t) for t in tokens if t not in _STOP}
+
+    flags: set[str] = set()
+    why: dict[str, str] = {}
+
+    # ---- aspiration
+    aspiration, why["aspiration"] = _aspiration(d)
+    if aspiration == 1:
+        flags.add("no_aspiration")
+
+    # ---- alignment
+    alignment, why["alignment"], _hits = _alignment(d, stems, tokens)
+    if alignment == 1:
+        flags.add("generic_no_company")
+
+    # ---- relevance: digressions away from this role and company
+    salary = _count(_SALARY, body)
+    exit_plan = _count(_EXIT, body)
+    your_job = _count(_YOUR_JOB, body)
+    personal = _count(_PERSONAL, body)
+    negative = _negativity(d)
+    for flag, hit in (
+        ("salary_focus", salary),
+        ("exit_plan", exit_plan),
+        ("wants_interviewer_job", your_job),
+        ("personal_life", personal),
+        ("negativity", negative),
+    ):
+        if hit:
+            flags.add(flag)
+    digressions = sum(bool(x) for x in (salary, exit_plan, your_job, personal, negative))
+    on_topic = bool(_ROLE_REF.search(body)) or (profile is not None and bool(profile.job & stems))
+    if exit_plan or personal >= 2 or salary >= 2 or digressions >= 2:
+        relevance, why["relevance"] = 1, "large parts are about pay, personal life or leaving"
+    elif digressions == 1:
+        relevance, why["relevance"] = 2, "mostly relevant, with one digression"
+    elif not on_topic:
+        relevance, why["relevance"] = 2, "never connects to the role itself"
+    else:
+        relevance, why["relevance"] = 3, "everything relates to the role and company"
+
+    # ---- confidence
+    hedges = _count(_HEDGES, body)
+    strong_hedges = _count(_STRONG_HEDGES, body)
+    if hedges >= 2 or strong_hedges:
+        flags.add("hedging")
+    implausible = _count(_IMPLAUSIBLE, body)
+    if implausible:
+        flags.add("implausible_claim")
+    drive = _count(_DRIVE, body)
+    if implausible or (_PASSIVE.search(body) and not drive) or hedges >= 4:
+        confidence, why["confidence"] = 1, "passive, heavily hedged or overclaiming"
+    elif hedges or your_job or not drive:
+        confidence, why["confidence"] = 2, "some drive, but hedged or not stated plainly"
+    else:
+        confidence, why["confidence"] = 3, "welcomes challenge and responsibility plainly"
+
+    # ---- authenticity
+    cliches = len({m.group(0).lower() for m in _CLICHES.finditer(body)})
+    if cliches >= 2:
+        flags.add("cliche")
+    evidence = sum(1 for s in d.sentences if _EVIDENCE.search(s))
+    if implausible or cliches >= 4:
+        authenticity, why["authenticity"] = 1, "implausible or made of stock phrases"
+    elif cliches >= 2 or not evidence or alignment == 1:
+        authenticity, why["authenticity"] = 2, "plausible but generic"
+    else:
+        authenticity, why["authenticity"] = 3, "specific and backed by a real example"
+
+    # ---- concision: speaking time and the three-part shape
+    if seconds < TOO_SHORT_SECONDS:
+        flags.add("too_short")
+    if seconds > STRONG_MAX_SECONDS:
+        flags.add("too_long")
+    builds = _builds(d)
+    contributes = _CONTRIBUTE.search(body) is not None
+    parts = (aspiration >= 2) + builds + contributes
+    long_sentences = words / max(1, len(d.sentences)) > 45
+    if seconds < TOO_SHORT_SECONDS or seconds > RAMBLING_SECONDS:
+        concision, why["concision"] = 1, "far too short or too long to follow"
+    elif seconds > STRONG_MAX_SECONDS and long_sentences:
+        concision, why["concision"] = 1, "long and rambling"
+    elif STRONG_MIN_SECONDS <= seconds <= STRONG_MAX_SECONDS and parts == 3:
+        concision, why["concision"] = 3, "a good length with the three-part shape"
+    elif STRONG_MIN_SECONDS <= seconds <= STRONG_MAX_SECONDS:
+        concision, why["concision"] = 2, f"a good length, but only {parts} of the 3 parts"
+    else:
+        concision, why["concision"] = 2, "somewhat short or long"
+
+    levels = {
+        "aspiration": aspiration,
+        "alignment": alignment,
+        "relevance": relevance,
+        "confidence": confidence,
+        "authenticity": authenticity,
+        "concision": concision,
+    }
+    ordered_flags = tuple(f for f in FLAGS if f in flags)
+    tips = [TIPS[f] for f in ordered_flags]
+    for criterion in CRITERIA:
+        if levels[criterion] < 3 and not flags.intersection(_COVERED_BY[criterion]):
+            tips.append(CRITERION_TIPS[criterion])
+    if profile is None:
+        tips.append(NO_COMPANY_TIP)
+    return Feedback(
+        **levels,
+        words=words,
+        seconds=seconds,
+        flags=ordered_flags,
+        tips=tuple(tips),
+        why=tuple(why[c] for c in CRITERIA),
+    )
+
+
+def classify(text: str) -> Classification:
+    """Label a statement as a long-term "aspiration" or a short-term "goal", with the reasons.
+
+    A goal has a set time frame and a specific, measurable outcome; an aspiration has a long or
+    open horizon and leaves room for different outcomes. Without any time frame or measure a
+    statement is read as an aspiration (its timeline is open).
+    """
+    body = _prepare(_coerce_text(text))
+    goal_reasons: list[str] = []
+    asp_reasons: list[str] = []
+    goal = asp = 0.0
+    if m := _DEADLINE.search(body):
+        goal += 2.5
+        goal_reasons.append(f"has a deadline: {_snippet(m)}")
+    if m := _MEASURE.search(body):
+        goal += 2.0
+        goal_reasons.append(f"a measurable target: {_snippet(m)}")
+    if m := _DELIVERABLE.search(body):
+        goal += 1.0
+        goal_reasons.append(f"a specific deliverable: {_snippet(m)}")
+    if m := _HORIZON.search(body):
+        asp += 2.0
+        asp_reasons.append(f"a long-term horizon: {_snippet(m)}")
+    if _OPEN.search(body):
+        asp += 1.5
+        asp_reasons.append("an open-ended outcome")
+    if m := _ASP_WORD.search(body):
+        asp += 1.0
+        asp_reasons.append(f"aspirational wording: {_snippet(m)}")
+    if goal > asp:
+        return Classification("goal", tuple(goal_reasons + asp_reasons))
+    if not goal_reasons:
+        asp_reasons.append("no set time frame or measurable target")
+    return Classification("aspiration", tuple(asp_reasons + goal_reasons))
