@@ -303,14 +303,17 @@ _DEADLINE = _rx(
     rf"\b(?:by|before|until|no later than|at) (?:the )?(?:end|middle|start|beginning|close) of "
     rf"(?:the |this |next |my |our )?(?:{_PERIOD}|q[1-4]|{_MONTH}|\d{{4}}|probation|internship|"
     r"placement|contract|project|course|programme|program)\b",
-    rf"\b(?:by|before|until|in|this|next|during) (?:next |this |early |late |mid-?)?"
+    rf"\b(?:by|before|until|in|this|next|during|over) (?:the )?(?:next |this |early |late |mid-?)?"
     rf"(?:{_MONTH}|{_SEASON}|{_WEEKDAY})\b",
     r"\b(?:by|before|until|in) (?:19|20)\d\d\b",
     r"\b(?:by|in|for|during) q[1-4]\b",
     r"\b(?:in|by|during) the (?:first|second|third|fourth|last|next) (?:quarter|half|month|week|"
     r"term|semester|sprint)\b",
-    rf"\b(?:within|in|over|during) (?:the )?(?:next |coming |first |following )?{_NUM} "
-    r"(?:more )?(?:days?|weeks?|months?|quarters?|semesters?|terms?|sprints?)\b",
+    rf"\b(?:within|in|over|during) (?:the |my |our )?(?:next |coming |first |following )?{_NUM} "
+    r"(?:more )?(?:hours?|days?|weeks?|months?|quarters?|semesters?|terms?|sprints?)\b",
+    r"\bduring (?:the|my|our) (?:[a-z-]+ )?(?:week|month|quarter|semester|term|sprint)\b",
+    r"\bbefore (?:the|my|our) (?:[a-z-]+ ){1,3}(?:goes live|go live|launches|opens|is released|"
+    r"arrives|starts|begins)\b",
     r"\b(?:within|in) (?:the next )?(?:a|one|two|three|1|2|3) years?\b",
     r"\b(?:within|in|during|over) (?:the|my) (?:next|first|coming) (?:year|12 months)\b",
     r"\b(?:this|next) (?:week|month|quarter|semester|term|year|sprint|fortnight)\b",
@@ -319,6 +322,8 @@ _DEADLINE = _rx(
     r"\b(?:by|at|before) (?:my|the|our) (?:first |next |annual |end-of-year |mid-year )?"
     r"(?:performance )?(?:review|appraisal|inspection|audit|graduation|deadline)\b",
     r"\bdeadline\b",
+    rf"\b{_NUM} (?:days?|weeks?|months?|years?) from (?:now|today)\b",
+    r"\bby the time (?:i|we|the|my|our)\b",
     r"\bby (?:then|that point|that time)\b",
 )
 
@@ -328,6 +333,8 @@ _MEASURE = _rx(
     r"[$£€¥]\s?\d",
     rf"\b{_COUNT}\s+(?:(?!{_TIME_UNIT}\b)[a-z-]+ ){{0,2}}(?!{_TIME_UNIT}\b)[a-z-]+s\b",
     r"\b\d+-(?:hour|day|week|credit|point|mile|kilometre|km)\b",
+    rf"\b(?:to|under|below|within|by) (?:\d+|{_COUNT}|one) (?:seconds|minutes|hours|days|points|"
+    r"percent|per cent)\b",
     rf"\b(?:under|below|over|above|at least|more than|less than|fewer than) {_COUNT}\b",
     r"\b(?:fully )?certified\b",
 )
@@ -523,7 +530,7 @@ _CLICHES = _rx(
     r"\b(?:fast|quick) learner\b",
     r"\babove and beyond\b",
     r"\bhit the ground running\b",
-    r"\bdynamic\b",
+    r"\bdynamic (?:environment|team|company|place|individual|person)\b",
     r"\bthrive (?:in|under|on)\b",
     r"\bproactive\b",
     r"\brock ?star\b",
@@ -544,32 +551,35 @@ _SALARY = _rx(
     r"\b(?:well|better|highest|best|higher)[- ]paid\b",
     r"\bpaid (?:very |really )?(?:well|more|better)\b",
     r"\b(?:high|higher|good|better|big|bigger|decent|my) (?:income|wage|wages|pay)\b",
-    r"\b(?:make|making|earn|earning|save|saving|more|good|decent|better|big) money\b",
+    r"\b(?:make|making|earn|earning|more|good|decent|better|big) money\b",
     r"\bearn(?:ing)? (?:a lot|more|good|a good|a really good|a decent|a high)\b",
     r"\bfinancial (?:security|freedom|independence|reward|rewards)\b",
     r"\bpay (?:bands?|grades?|scales?|packet|check|cheque)\b",
-    r"\bwhat (?:senior |experienced )?[a-z]+s (?:make|earn)\b",
+    r"\bwhat (?:senior |experienced )?[a-z]+s (?:earn|get paid|are paid)\b",
 )
 
+# Leaving soon, or the job as a stopgap. Only forward-looking forms: a career changer saying
+# "I changed careers" or "I studied at business school" is not planning to leave.
 _EXIT = _rx(
-    r"\b(?:stopgap|stop-gap|temporary job|temporary role|in the meantime|for the time being|"
-    r"pay the bills)\b",
+    r"\b(?:stopgap|stop-gap|temporary job|temporary role|for the time being|pay the bills)\b",
     r"\buntil i (?:find|get|can|start|go|save|move|figure)\b",
     r"\bbefore i (?:go back|leave|move on|head off|start my own)\b",
-    r"\b(?:for|in) (?:a|the next) year or (?:so|two)\b",
-    r"\b(?:for|in) (?:about |around )?a year or two\b",
-    r"\bfor (?:about|around|roughly) a year\b",
+    r"\bfor the next year or (?:so|two)\b",
+    r"\b(?:only|just|stay|staying|here) (?:for )?(?:about |around )?a year or two\b",
+    r"\b(?:role|job|position|stay|here|work) for (?:about |around |roughly |only |just )?"
+    r"(?:a|one) year\b",
     r"\bfor the (?:year|months) i'm\b",
     r"\b(?:while i'm here|when i move on|when i leave)\b",
     r"\b(?:move on|leave|quit) (?:after|in|within|once)\b",
     r"\b(?:apply|applied|applying) (?:for|to) (?:a |an )?(?:master's|masters|mba|phd|doctorate|"
     r"grad(?:uate)? school|law school|med(?:ical)? school|postgrad)",
     r"\b(?:go|going|head|heading|return|returning) back to (?:university|uni|school|college)\b",
-    r"\b(?:grad|graduate|law|med|medical|business) school\b",
+    r"\b(?:go|going|start|starting|head|heading|leave for|off|attend|attending|apply to) "
+    r"(?:to )?(?:grad|graduate|law|med|medical|business) school\b",
     r"\b(?:phd|doctoral|master's|masters|mba) (?:programmes?|programs?|applications?|places?)\b",
-    r"\b(?:a )?(?:completely |totally )?(?:different|another|new|second) career\b",
-    r"\b(?:change|switch|switching|changing) (?:careers|fields|industries)\b",
-    r"\bcareer change\b",
+    r"\b(?:a )?(?:completely |totally )?(?:different|another|second) career\b",
+    r"\b(?:want|plan|planning|hope|hoping|intend|going|like|eventually|then|later) (?:to )?"
+    r"(?:change|switch) (?:careers|fields|industries)\b",
     r"\bcompletely different (?:field|industry|job|line of work)\b",
     r"\b(?:start|set up|open) my own (?:business|company|firm|startup|start-up|agency)\b",
     r"\b(?:go freelance|move abroad|emigrate)\b",
@@ -580,8 +590,8 @@ _EXIT = _rx(
 _YOUR_JOB = _rx(
     r"\b(?:want|take|have|get|replace|after|doing|do|steal|taking|inherit|like|love|covet)\b "
     r"(?:[a-z']+ ){0,2}?your (?:job|position|seat|chair|desk|role|title)\b"
-    r"(?! (?:description|advert|ad|posting|listing|spec))",
-    r"\b(?:sitting|sit|be) (?:right )?where you(?:'re| are)?\b",
+    r"(?! (?:description|advert|ad|posting|listing|spec|done|easier))",
+    r"\b(?:sitting|sit|be) (?:right )?where you(?:'re| are)\b",
     r"\b(?:replace|replacing|taken over from|take over from|taking over from) you\b",
     r"\bin your (?:shoes|seat|chair)\b",
     r"\bbe your (?:boss|manager)\b",
@@ -592,7 +602,8 @@ _PERSONAL = _rx(
     r"babies|dog|cat|pets?|wedding|mortgage|hobbies|hobby|holidays?|vacations?|weekends?|"
     r"social life|personal life|family life)\b",
     r"\b(?:start|starting|have|having|raise|raising) (?:a family|kids|children)\b",
-    r"\bget(?:ting)? (?:married|settled)\b",
+    r"\bget(?:ting)? married\b",
+    r"\bget(?:ting)? settled\b(?! (?:in|into))",
     r"\b(?:buy|buying|bought) (?:a|our|my) (?:house|home|flat|car)\b",
     r"\bwork[- ]life balance\b",
     r"\bsettle down\b",
@@ -601,12 +612,13 @@ _PERSONAL = _rx(
     r"\btime with my (?:family|kids|children|partner|friends)\b",
 )
 
-# Negativity needs a person or past employer and a negative judgement in the same sentence.
+# Negativity needs a past employer or a person and a negative judgement in the same sentence
+# ("they" is left out: it is as often the patients or customers someone helped).
 _PEOPLE = _rx(
     r"\b(?:my|our|the) (?:current |last |previous |old |former |ex-?|present )?(?:boss|bosses|"
     r"manager|managers|employer|company|job|team|colleagues|co-?workers|supervisor|lecturers?|"
     r"teachers?|clients?|management|workplace|organi[sz]ation|firm)\b",
-    r"\b(?:he|she|they|everyone there|people there|team there)\b",
+    r"\b(?:he|she|everyone there|people there|team there)\b",
 )
 _NEGATIVE = _rx(
     r"\b(?:hopeless|useless|incompetent|lazy|terrible|awful|horrible|toxic|stupid|idiots?|"
@@ -617,27 +629,28 @@ _NEGATIVE = _rx(
     r"\b(?:never|didn't|doesn't|don't|did not|does not) (?:listened|listen|appreciated|appreciate|"
     r"cared|care|valued|value|understand|understood)\b",
     r"\b(?:took|takes|take) (?:the )?credit\b",
-    r"\bnever had\b",
 )
 _HARSH = _rx(r"\b(?:toxic|incompetent|idiots|hopeless)\b")
 
 _IMPLAUSIBLE = _rx(
     r"\b(?:ceo|cto|cfo|coo|chief [a-z]+ officer|managing director|director|vice[- ]president|"
-    r"vp|president|partner|head of [a-z]+)\b[^.;]{0,40}?\b(?:within|in|by) (?:a|one|two|three|"
-    r"six|1|2|3|a couple of|a few|the next (?:year|two years|few months)) (?:years?|months?|"
-    r"weeks?)\b",
+    r"vp|president|(?:make|made|be|become) partner|head of [a-z]+)\b[^.;]{0,40}?"
+    r"\b(?:(?:within|in) (?:a|one|two|three|six|1|2|3|a couple of|a few|the next (?:year|"
+    r"two years|few months)) (?:years?|months?|weeks?)|(?:by|before) 20\d\d)\b",
     r"\b(?:run|running|lead|leading|head|heading|manage|managing|be in charge of) (?:the|this|"
     r"your) (?:whole |entire )?(?:[a-z-]+ )?(?:company|department|business|division|"
     r"organi[sz]ation|firm)\b[^.;]{0,40}?\b(?:within|in) (?:a|one|two|three|1|2|3|a couple of|"
     r"a few) (?:years?|months?)\b",
-    r"\bpromoted to (?:director|head|vp|vice[- ]president|ceo|partner|chief)\b",
-    r"\bbest [a-z ]{0,30}?in (?:the )?(?:world|country|industry|business|field|company|sector)\b",
-    r"\b(?:never|don't|do not) (?:ever )?(?:make|made) (?:a |any )?mistakes?\b",
+    r"\bexpect(?:ing)? to be promoted\b",
+    r"\b(?:be|become|am|i'm|already) (?:the )?best [a-z ]{0,30}?in (?:the )?(?:world|country|"
+    r"industry|business|field|company|sector)\b",
+    r"\bbest in the world\b",
+    r"\bi (?:never|don't|do not) (?:ever )?(?:make|made) (?:a |any )?mistakes?\b",
     r"\b(?:i'm|i am) (?:never wrong|always right)\b",
     r"\bnever been wrong\b",
     r"\bi (?:never|don't ever) fail\b",
     r"\b(?:no|zero) weaknesses\b",
-    r"\bknow everything\b",
+    r"\bi know everything\b",
     r"\bsingle[- ]handedly\b",
     r"\brevolutioni[sz]e (?:the|this|your) (?:whole |entire )?(?:industry|field|company|sector)\b",
     r"\b(?:perfect|flawless) (?:record|employee|candidate|track record)\b",
@@ -751,7 +764,7 @@ def _coerce_text(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, (bytes, bytearray)):
-        return bytes(text[: MAX_ANALYSED_CHARS * 4]).decode("utf-8", errors="replace")
+        return bytes(text).decode("utf-8", errors="replace")
     try:
         return str(text)
     except Exception:  # an object whose __str__ fails is simply treated as empty
@@ -776,6 +789,7 @@ def _snippet(match: re.Match[str]) -> str:
 
 
 def _stems(text: str) -> set[str]:
+    """Stems of the content words of a text (stop words left out)."""
     return {_stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP}
 
 
@@ -817,10 +831,12 @@ class _Profile:
 
     @property
     def specific(self) -> frozenset[str]:
+        """Every content stem of the values and plans together."""
         return frozenset().union(*self.items) if self.items else frozenset()
 
 
 def _profile(company: Any) -> _Profile | None:
+    """Read a profile leniently: a mapping, an object with as_mapping(), or plain attributes."""
     if company is None:
         return None
     if not isinstance(company, Mapping):
@@ -853,7 +869,7 @@ def _profile(company: Any) -> _Profile | None:
 
 
 def _item_hit(item: frozenset[str], draft: set[str]) -> bool:
-    """A value or plan is echoed when most of a short one, or two words of a long one, appear."""
+    """A value or plan is echoed when two of its content words appear (its only word if one)."""
     matched = len(item & draft)
     return matched >= min(2, len(item))
 
@@ -911,28 +927,29 @@ def _aspiration(d: _Draft) -> tuple[int, str]:
     return 2, "a direction, but vague or without a long-term horizon"
 
 
-def _alignment(d: _Draft, stems: set[str], tokens: set[str]) -> tuple[int, str, int]:
-    """Level for alignment; also returns how many values or plans the draft ties to."""
+def _alignment(d: _Draft, stems: set[str], tokens: set[str]) -> tuple[int, str]:
+    """Level for alignment: echoes of the profile's values and plans, or of its name."""
     p = d.profile
     if p is None:
         specific = len({m.group(0).lower() for m in _GENERIC_SPECIFIC.finditer(d.text)})
         general = bool(_GENERIC_COMPANY.search(d.text) or _PROPER_NAME.search(d.text))
         if specific >= 2:
-            return 3, "refers to the company's values or plans (no profile to check)", specific
+            return 3, "refers to the company's values or plans (no profile to check)"
         if specific or general:
-            return 2, "refers to the company in general terms (no profile to check)", specific
-        return 1, "nothing ties the answer to a company", 0
+            return 2, "refers to the company in general terms (no profile to check)"
+        return 1, "nothing ties the answer to a company"
     hits = sum(_item_hit(item, stems) for item in p.items)
     named = bool(p.name_keys & tokens)
     specific_words = len(p.specific & stems)
     if hits >= 2 or (hits == 1 and specific_words >= 3):
-        return 3, f"ties to {hits} of the company's values or plans", hits
+        return 3, f"ties to {hits} of the company's values or plans"
     if hits == 1 or named:
-        return 2, "names the company but barely ties to its values or plans", hits
-    return 1, "nothing specific to this company", hits
+        return 2, "names the company but barely ties to its values or plans"
+    return 1, "nothing specific to this company"
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many times a pattern matches (non-overlapping)."""
     return sum(1 for _ in pattern.finditer(text))
 
 
@@ -955,6 +972,7 @@ def _builds(d: _Draft) -> bool:
 
 
 def _negativity(d: _Draft) -> bool:
+    """Harsh words anywhere, or a past employer or person judged negatively in one sentence."""
     if _HARSH.search(d.text):
         return True
     return any(_PEOPLE.search(s) and _NEGATIVE.search(s) for s in d.sentences)
@@ -991,7 +1009,7 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
         flags.add("no_aspiration")
 
     # ---- alignment
-    alignment, why["alignment"], _hits = _alignment(d, stems, tokens)
+    alignment, why["alignment"] = _alignment(d, stems, tokens)
     if alignment == 1:
         flags.add("generic_no_company")
 
@@ -1094,6 +1112,16 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
     )
 
 
+# classify() weighs the signals: a set time frame is the strongest mark of a goal (CONTENT.md),
+# a long horizon the strongest of an aspiration; ties go to "aspiration" (the open reading).
+_W_DEADLINE = 2.5
+_W_MEASURE = 2.0
+_W_DELIVERABLE = 1.0
+_W_HORIZON = 2.0
+_W_OPEN = 1.5
+_W_ASP_WORD = 1.0
+
+
 def classify(text: str) -> Classification:
     """Label a statement as a long-term "aspiration" or a short-term "goal", with the reasons.
 
@@ -1106,22 +1134,22 @@ def classify(text: str) -> Classification:
     asp_reasons: list[str] = []
     goal = asp = 0.0
     if m := _DEADLINE.search(body):
-        goal += 2.5
+        goal += _W_DEADLINE
         goal_reasons.append(f"has a deadline: {_snippet(m)}")
     if m := _MEASURE.search(body):
-        goal += 2.0
+        goal += _W_MEASURE
         goal_reasons.append(f"a measurable target: {_snippet(m)}")
     if m := _DELIVERABLE.search(body):
-        goal += 1.0
+        goal += _W_DELIVERABLE
         goal_reasons.append(f"a specific deliverable: {_snippet(m)}")
     if m := _HORIZON.search(body):
-        asp += 2.0
+        asp += _W_HORIZON
         asp_reasons.append(f"a long-term horizon: {_snippet(m)}")
     if _OPEN.search(body):
-        asp += 1.5
+        asp += _W_OPEN
         asp_reasons.append("an open-ended outcome")
     if m := _ASP_WORD.search(body):
-        asp += 1.0
+        asp += _W_ASP_WORD
         asp_reasons.append(f"aspirational wording: {_snippet(m)}")
     if goal > asp:
         return Classification("goal", tuple(goal_reasons + asp_reasons))

@@ -46,6 +46,13 @@ def draft_file(tmp_path: Path) -> Path:
     return path
 
 
+def _northwind() -> dict:
+    import yaml
+
+    with NORTHWIND.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
 def _stdin(monkeypatch: pytest.MonkeyPatch, text: str | bytes) -> None:
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
@@ -96,12 +103,20 @@ def test_coach_dash_reads_stdin_and_tolerates_bad_bytes(
     assert json.loads(capsys.readouterr().out)["words"] >= 5
 
 
+def test_coach_reads_a_text_only_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("One day I want to lead a team."))
+    assert run_cli(coach_cli, ["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["words"] == 8
+
+
 def test_coach_human_report(draft_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = draft_file.read_text(encoding="utf-8") + " I guess I want a higher salary."
     draft_file.write_text(text, encoding="utf-8")
     assert run_cli(coach_cli, [str(draft_file), "--company-file", str(NORTHWIND)]) == 0
     out = capsys.readouterr().out
-    fb = coach.analyze(text, coach_cli_company())
+    fb = coach.analyze(text, _northwind())
     assert f"Score: {fb.score}/18" in out
     for criterion in coach.CRITERIA:
         level = getattr(fb, criterion)
@@ -111,13 +126,6 @@ def test_coach_human_report(draft_file: Path, capsys: pytest.CaptureFixture[str]
     assert f"{fb.words} words" in out
     assert "salary_focus" in out and coach.TIPS["salary_focus"] in out
     assert "hedging" in out and coach.TIPS["hedging"] in out
-
-
-def coach_cli_company() -> dict:
-    import yaml
-
-    with NORTHWIND.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 def test_coach_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,12 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..coach import classify
+    from .coach import read_draft
 
     words = list(args.text)
-    if words == ["-"]:
-        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
-    else:
-        text = " ".join(words)
+    text = read_draft("-") if words == ["-"] else " ".join(words)
     if not text.strip():
         print("classify: the statement is empty; give the text to classify", file=sys.stderr)
         return 2

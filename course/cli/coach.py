@@ -31,7 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def read_draft(file: str) -> str:
     """The draft's text from a file, or from stdin for '-'; undecodable bytes are replaced."""
     if file == "-":
-        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        if sys.stdin is None:  # no stdin at all (e.g. a windowed interpreter)
+            return ""
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text-only stream, e.g. a notebook's replacement stdin
+            return sys.stdin.read()
+        return buffer.read().decode("utf-8", errors="replace")
     return Path(file).read_bytes().decode("utf-8", errors="replace")
 
 
