@@ -1,0 +1,103 @@
+"""Learner journeys in a real JupyterLab: answer by clicking and typing, survive a restart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from labkit import (
+    LabPage,
+    button,
+    classify_rows,
+    exercise,
+    expect_text,
+    lesson_path,
+    read_answers,
+    toggle,
+    wait_for,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CLASSIFY = "classify-statements"
+LESSON_01 = "01-aspirations-vs-goals"
+LESSON_05 = "05-draft-your-answer"
+ENCLOSING_EXERCISE = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cak-ex ')][1]"
+
+
+def test_classify_is_scored_saved_and_restored_after_a_kernel_restart(lab: LabPage, lab_root):
+    from course import content
+
+    spec = content.classify_set(CLASSIFY)
+    path = lesson_path(lab_root, LESSON_01)
+    answers_file = lab_root / "notebooks" / f"{LESSON_01}.answers.json"
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        widget = exercise(panel, spec.prompt)
+        rows = classify_rows(widget, spec.items)
+        assert len(rows) == len(spec.items), "every statement is shown once"
+
+        wrong = 3  # the first three answered the other way: a score short of full marks
+        chosen = {}
+        for n, (row, item) in enumerate(rows):
+            label = item.label if n >= wrong else next(x for x in spec.labels if x != item.label)
+            toggle(row, label).click()
+            expect(toggle(row, label)).to_have_class(re.compile(r"\bmod-active\b"))
+            chosen[item.id] = label
+        saved = wait_for(lambda: read_answers(answers_file).get(CLASSIFY) == chosen)
+        assert saved, f"the answers file holds {read_answers(answers_file)}, not {chosen}"
+
+        button(widget, "Check").click()
+        total = len(spec.items)
+        expect(widget.locator(".cak-title", has_text="Score:")).to_have_text(
+            f"Score: {total - wrong} of {total}"
+        )
+        expect(widget.locator(".cak-bad")).to_have_count(wrong)
+
+        lab.restart_and_run_all(path)
+        widget = exercise(panel, spec.prompt)
+        for row, item in classify_rows(widget, spec.items):
+            active = row.locator("button.widget-toggle-button.mod-active")
+            expect(active).to_have_count(1)
+            expect(active).to_have_text(re.compile(rf"^\s*{chosen[item.id]}\s*$", re.I))
+        assert read_answers(answers_file).get(CLASSIFY) == chosen, "a re-run changes nothing"
+    finally:
+        lab.close_and_shutdown(path)
+
+
+def draft_box(panel):
+    """The Draft widget's text area: the tallest text area of the lesson (Form fields are short)."""
+    areas = panel.locator(".cak-ex textarea")
+    assert areas.count(), "the lesson shows no text area to draft in"
+    rows = areas.evaluate_all("ns => ns.map(n => n.rows || 0)")
+    return areas.nth(rows.index(max(rows)))
+
+
+def test_draft_feedback_updates_live_while_typing(lab: LabPage, lab_root):
+    path = lesson_path(lab_root, LESSON_05)
+    answers_file = lab_root / "notebooks" / f"{LESSON_05}.answers.json"
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        box = draft_box(panel)
+        widget = box.locator(ENCLOSING_EXERCISE)
+        short = "I want to lead a team."
+        box.click()
+        box.press_sequentially(short, delay=15)
+        expect_text(widget, r"(?<!\d)\b6 words\b")
+        expect_text(widget, r"too short|say more")
+
+        longer = " ".join(
+            [short]
+            + ["In five years I hope to help my team ship work that people rely on every day."] * 8
+        )
+        box.fill(longer)
+        words = len(re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", longer))
+        expect_text(widget, rf"(?<!\d)\b{words} words\b")
+        expect_text(widget, r"too short", present=False)
+        saved = wait_for(lambda: longer in read_answers(answers_file).values())
+        assert saved, f"the draft is saved as typed: {read_answers(answers_file)}"
+    finally:
+        lab.close_and_shutdown(path)
