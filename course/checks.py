@@ -20,8 +20,13 @@ __all__ = [
     "check_choose",
     "check_classify",
     "check_form",
+    "check_matrix",
+    "check_names_company",
     "check_quiz",
+    "check_speaking_time",
+    "mentions_name",
     "normalize_choice_map",
+    "normalize_ratings",
     "normalize_selection",
     "normalize_text",
     "normalize_text_map",
@@ -281,3 +286,132 @@ def check_form(
     attempted = any(t.strip() for t in given.values())
     score = sum(i.points for i in items)
     return Result(exercise, score, float(len(items)), attempted, tuple(items), tuple(problems))
+
+
+def normalize_ratings(
+    value: Any, rows: Iterable[str], columns: Iterable[str], levels: Iterable[int]
+) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """{row: {column: level}} for known rows and columns; problems for wrong types and levels.
+
+    Unknown row or column ids are dropped without a message: a matrix's rows and columns follow
+    the learner's own text (their aspirations, their company's values), so ratings of text that
+    was since edited are expected, not a fault.
+    """
+    rows, columns, allowed = set(rows), set(columns), set(levels)
+    if value is None:
+        return {}, []
+    if not isinstance(value, Mapping):
+        return {}, [f"the saved answer was {type(value).__name__}, not a mapping; it was ignored"]
+    result: dict[str, dict[str, int]] = {}
+    problems = []
+    for row, cells in value.items():
+        if row not in rows:
+            continue
+        if not isinstance(cells, Mapping):
+            problems.append(f"row {str(row)[:40]!r} held {type(cells).__name__}; ignored")
+            continue
+        for column, level in cells.items():
+            if column not in columns or level is None:
+                continue
+            if isinstance(level, bool) or not isinstance(level, int) or level not in allowed:
+                problems.append(f"rating {str(level)[:40]!r} is not one of the levels; ignored")
+                continue
+            result.setdefault(row, {})[column] = level
+    return result, problems
+
+
+def check_matrix(
+    exercise: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    ratings: Any,
+    levels: Iterable[int] = (0, 1, 2),
+    key: Mapping[str, Mapping[str, int]] | None = None,
+) -> Result:
+    """Score a rating matrix: one point per cell rated as in `key`, or per cell rated at all.
+
+    Without a key (the learner rates their own aspirations) the score measures completeness;
+    with a key (a fictional case) each cell must match. Item ids are 'row/column'.
+    """
+    given, problems = normalize_ratings(ratings, rows, columns, levels)
+    items = []
+    for row in rows:
+        for column in columns:
+            level = given.get(row, {}).get(column)
+            if level is None:
+                status: Status = "missing"
+            elif key is None:
+                status = "correct"
+            else:
+                status = "correct" if key.get(row, {}).get(column) == level else "wrong"
+            items.append(
+                ItemResult(f"{row}/{column}", status, float(status == "correct"), 1.0, "", level)
+            )
+    score = sum(i.points for i in items)
+    attempted = any(given.values())
+    return Result(exercise, score, float(len(items)), attempted, tuple(items), tuple(problems))
+
+
+# --------------------------------------------------------------------------- draft basics
+
+#: Words a company name shares with many others: naming only these does not name the company.
+GENERIC_NAME_WORDS = frozenset(
+    {
+        *("a", "an", "and", "the", "of", "for", "co", "company", "corp", "corporation"),
+        *("group", "holdings", "inc", "llc", "ltd", "limited", "plc", "gmbh", "sa", "ag"),
+        *("services", "solutions", "systems", "technologies", "technology"),
+        *("international", "global"),
+    }
+)
+
+
+def mentions_name(text: str, name: str) -> bool:
+    """Whether `text` names the company `name`: its full name, or one distinctive word of it.
+
+    Case-insensitive and on whole words: "Northwind" names "Northwind Health Analytics";
+    "health" alone does not count when it is the only shared word that is generic.
+    """
+    import re
+
+    words = re.findall(r"[^\W_]+", (name or "").lower())
+    if not words:
+        return False
+    haystack = " " + " ".join(re.findall(r"[^\W_]+", (text or "").lower())) + " "
+    if " " + " ".join(words) + " " in haystack:
+        return True
+    distinctive = [w for w in words if w not in GENERIC_NAME_WORDS and len(w) >= 4]
+    # The first distinctive word is what people say ("Northwind", "Solvane", "Brightpath").
+    return bool(distinctive) and f" {distinctive[0]} " in haystack
+
+
+def check_speaking_time(exercise: str, text: Any, low: float, high: float) -> Result:
+    """One point when the text takes `low` to `high` seconds to say (speaking.py's pace)."""
+    from .speaking import count_words, seconds_for_words
+
+    text, problems = normalize_text(text, "draft")
+    words = count_words(text)
+    seconds = seconds_for_words(words)
+    if not words:
+        status: Status = "missing"
+    else:
+        status = "correct" if low <= seconds <= high else "wrong"
+    message = f"{words} words, about {seconds:.0f} s spoken (aim for {low:.0f} to {high:.0f} s)"
+    item = ItemResult("speaking-time", status, float(status == "correct"), 1.0, message, seconds)
+    return Result(exercise, item.points, 1.0, bool(words), (item,), tuple(problems))
+
+
+def check_names_company(exercise: str, text: Any, company: str) -> Result:
+    """One point when the text names the company it is written for."""
+    text, problems = normalize_text(text, "draft")
+    attempted = bool(text.strip())
+    if not attempted:
+        status: Status = "missing"
+        message = "no draft saved"
+    elif not company:
+        status = "wrong"
+        message = "no company chosen"
+    else:
+        status = "correct" if mentions_name(text, company) else "wrong"
+        message = f"names {company}" if status == "correct" else f"does not name {company}"
+    item = ItemResult("names-company", status, float(status == "correct"), 1.0, message, company)
+    return Result(exercise, item.points, 1.0, attempted, (item,), tuple(problems))

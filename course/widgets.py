@@ -26,7 +26,18 @@ from .speaking import (
     seconds_for_words,
 )
 
-__all__ = ["Choose", "Classify", "Draft", "Exercise", "Form", "Quiz", "escape"]
+__all__ = [
+    "Choose",
+    "Classify",
+    "Draft",
+    "Exercise",
+    "Form",
+    "Matrix",
+    "Pick",
+    "QuestionDeck",
+    "Quiz",
+    "escape",
+]
 
 PRACTICE, GRADED = "practice", "graded"
 
@@ -702,3 +713,264 @@ class Draft(Exercise):
     def summary(self) -> str:
         words = count_words(self.value)
         return f"{self.id}: {words} words, {seconds_for_words(words):.0f} s"
+
+
+# --------------------------------------------------------------------------- Pick
+
+
+class Pick(Exercise):
+    """Choose one option where no option is wrong (e.g. which company to prepare for)."""
+
+    kind = "pick"
+
+    def __init__(
+        self,
+        store: AnswerStore,
+        exercise_id: str,
+        options: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ):
+        self.options = [(str(i), str(t)) for i, t in options]
+        super().__init__(store, exercise_id, **kwargs)
+
+    def _build(self) -> list[W.Widget]:
+        self.radio = W.RadioButtons(
+            options=[(text, option_id) for option_id, text in self.options],
+            value=None,
+            layout=W.Layout(width="max-content"),
+        )
+        self.radio.observe(self._changed, names="value")
+        return [self.radio]
+
+    def _normalize(self, value: Any) -> tuple[str | None, list[str]]:
+        if value is None:
+            return None, []
+        if isinstance(value, str) and value in dict(self.options):
+            return value, []
+        return None, [f"the saved choice {str(value)[:40]!r} is not one of the options; ignored"]
+
+    def _apply(self, value: str | None) -> None:
+        self.radio.value = value
+
+    @property
+    def value(self) -> str | None:
+        return self.radio.value
+
+    def save(self) -> bool:
+        if self.value is None:  # a reset clears the radio; the store was already cleared
+            return True
+        return super().save()
+
+    def result(self) -> checks.Result:
+        chosen = self.value
+        label = dict(self.options).get(chosen, "") if chosen else ""
+        status: checks.Status = "correct" if chosen else "missing"
+        item = checks.ItemResult("choice", status, float(bool(chosen)), 1.0, label, chosen)
+        return checks.Result(self.id, float(bool(chosen)), 1.0, bool(chosen), (item,))
+
+    def render(self, result: checks.Result) -> str:
+        if not result.attempted:
+            return '<div class="cak-miss">Nothing chosen yet.</div>'
+        return _para(f"You chose: {result.items[0].message}. It is saved.")
+
+    def summary(self) -> str:
+        """One plain line: the id of the option chosen, e.g. 'company-choice: own'."""
+        return f"{self.id}: {self.value or 'not chosen'}"
+
+
+# --------------------------------------------------------------------------- Matrix
+
+#: The default scale of a Matrix cell: how strongly a row supports a column.
+MATRIX_LEVELS: tuple[tuple[int, str], ...] = ((0, "none"), (1, "some"), (2, "strong"))
+
+
+class Matrix(Exercise):
+    """Rate every row against every column on a small scale (aspirations x company values).
+
+    Each cell is a row of toggle buttons under its column's label, grouped by row, so the
+    widget reads top to bottom, stays keyboard-operable and needs no wide screen. With a key
+    (a fictional case) Check scores each cell; without one it reports how many are rated.
+    """
+
+    kind = "matrix"
+
+    def __init__(
+        self,
+        store: AnswerStore,
+        exercise_id: str,
+        rows: Sequence[tuple[str, str]],
+        columns: Sequence[tuple[str, str]],
+        *,
+        levels: Sequence[tuple[int, str]] = MATRIX_LEVELS,
+        key: Mapping[str, Mapping[str, int]] | None = None,
+        row_heading: str = "Row",
+        column_heading: str = "Column",
+        empty_message: str = "Nothing to rate yet.",
+        **kwargs: Any,
+    ):
+        self.rows = [(str(i), str(t)) for i, t in rows]
+        self.columns = [(str(i), str(t)) for i, t in columns]
+        self.levels = [(int(n), str(name)) for n, name in levels]
+        self.key = {r: dict(c) for r, c in key.items()} if key else None
+        self.row_heading = row_heading
+        self.column_heading = column_heading
+        self.empty_message = empty_message
+        super().__init__(store, exercise_id, **kwargs)
+
+    def _build(self) -> list[W.Widget]:
+        self.cells: dict[tuple[str, str], W.ToggleButtons] = {}
+        if not self.rows or not self.columns:
+            return [W.HTML(value=f'<div class="cak-miss">{escape(self.empty_message)}</div>')]
+        sections = []
+        for r, (row_id, row_text) in enumerate(self.rows, start=1):
+            parts: list[W.Widget] = [
+                W.HTML(
+                    value=f'<div class="cak-title">{escape(self.row_heading)} {r}: '
+                    f"{escape(row_text)}</div>"
+                )
+            ]
+            for c, (col_id, col_text) in enumerate(self.columns, start=1):
+                toggle = W.ToggleButtons(
+                    options=[(f"{n} {name}", n) for n, name in self.levels],
+                    value=None,
+                    tooltips=[
+                        f"{self.row_heading} {r} \u00d7 {self.column_heading or 'column'} {c}: "
+                        f"{n} {name}"
+                        for n, name in self.levels
+                    ],
+                    style={"button_width": "auto"},
+                )
+                toggle.observe(self._changed, names="value")
+                self.cells[(row_id, col_id)] = toggle
+                label = W.HTML(value=f"<div>{self._column_label(c, col_text)}</div>")
+                parts.append(W.VBox([label, toggle]))
+            section = W.VBox(parts)
+            section.add_class("cak-item")
+            sections.append(section)
+        return sections
+
+    def _column_label(self, number: int, text: str) -> str:
+        prefix = f"{self.column_heading} {number}:" if self.column_heading else f"{number}."
+        return f"{escape(prefix)} {escape(text)}"
+
+    @property
+    def row_ids(self) -> list[str]:
+        return [r for r, _ in self.rows]
+
+    @property
+    def column_ids(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+    def _normalize(self, value: Any) -> tuple[dict[str, dict[str, int]], list[str]]:
+        return checks.normalize_ratings(
+            value, self.row_ids, self.column_ids, [n for n, _ in self.levels]
+        )
+
+    def _apply(self, value: Mapping[str, Mapping[str, int]]) -> None:
+        for (row_id, col_id), toggle in self.cells.items():
+            toggle.value = value.get(row_id, {}).get(col_id)
+
+    @property
+    def value(self) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = {}
+        for (row_id, col_id), toggle in self.cells.items():
+            if toggle.value is not None:
+                result.setdefault(row_id, {})[col_id] = toggle.value
+        return result
+
+    def grid(self) -> list[list[int | None]]:
+        """The ratings as a rows x columns list (None where not rated), e.g. for a heatmap."""
+        value = self.value
+        return [[value.get(r, {}).get(c) for c in self.column_ids] for r in self.row_ids]
+
+    def item_label(self, item_id: str) -> str:
+        row_id, _, col_id = item_id.partition("/")
+        row = dict(self.rows).get(row_id, row_id)
+        col = dict(self.columns).get(col_id, col_id)
+        return f"{row} \u00d7 {col}"
+
+    def result(self) -> checks.Result:
+        return checks.check_matrix(
+            self.id,
+            self.row_ids,
+            self.column_ids,
+            self.value,
+            [n for n, _ in self.levels],
+            self.key,
+        )
+
+    def check(self) -> checks.Result | None:
+        # Without a key a matrix is never wrong, only incomplete: Check works in any mode.
+        if self.key is None or self.mode == PRACTICE:
+            result = self.result()
+            self.feedback.value = self.render(result)
+            return result
+        return super().check()
+
+    def render(self, result: checks.Result) -> str:
+        if self.key is not None:
+            return super().render(result)
+        if not result.total:
+            return _para(self.empty_message)
+        rated = int(result.score)
+        total = int(result.total)
+        note = "every cell is rated" if rated == total else f"{total - rated} still to rate"
+        return _para(f"{rated} of {total} cells rated: {note}. Ratings are saved as you click.")
+
+    def summary(self) -> str:
+        return self.result().summary()
+
+
+# --------------------------------------------------------------------------- QuestionDeck
+
+
+class QuestionDeck:
+    """Shows one question at a time, drawn at random, with a button for another (rehearsal).
+
+    Not an exercise: nothing is saved or checked. `seed` makes the order repeatable (tests).
+    """
+
+    def __init__(
+        self, questions: Sequence[str], *, title: str = "", seed: int | None = None
+    ) -> None:
+        import random
+
+        if not questions:
+            raise KitError("a QuestionDeck needs at least one question")
+        self.questions = [str(q) for q in questions]
+        self._random = random.Random(seed)
+        self._order: list[int] = []
+        self.current = ""
+        self.shown: list[str] = []
+        self.question = W.HTML(value="")
+        self.next_button = W.Button(
+            description="Another question",
+            icon="random",
+            tooltip="Draw another follow-up question",
+        )
+        self.next_button.on_click(lambda _b: self.next())
+        header = STYLE + (f'<div class="cak-title">{escape(title)}</div>' if title else "")
+        self.widget = W.VBox([W.HTML(value=header), self.question, self.next_button])
+        self.widget.add_class("cak-ex")
+        self.widget.add_class("cak-wrap")
+        self.next()
+
+    def next(self) -> str:
+        """Draw the next question (each comes once before any repeats) and show it."""
+        if not self._order:
+            self._order = list(range(len(self.questions)))
+            self._random.shuffle(self._order)
+            if len(self._order) > 1 and self.questions[self._order[-1]] == self.current:
+                self._order.insert(0, self._order.pop())  # never the same question twice
+        self.current = self.questions[self._order.pop()]
+        self.shown.append(self.current)
+        self.question.value = (
+            f'<blockquote class="cak-note" style="font-size:1.25em">'
+            f"{escape(self.current)}</blockquote>"
+        )
+        return self.current
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
