@@ -40,32 +40,42 @@ class Lesson:
 
     # ------------------------------------------------------------------ header and footer
 
+    def _position(self) -> tuple[int, int]:
+        order = [lesson.id for lesson in content.lessons()]
+        return order.index(self.info.id), len(order)
+
     def header_markdown(self) -> str:
+        """Objectives and minutes from the outline (course/content/outline.yaml), as Markdown."""
         info = self.info
         objectives = "\n".join(f"- {o}" for o in info.objectives)
         return (
-            f"**{info.summary}**\n\n"
-            f"*About {info.minutes} minutes: {info.teach_minutes} reading, "
-            f"{info.practice_minutes} practice.*\n\n"
-            f"By the end of this lesson you will be able to:\n\n{objectives}"
+            f"**Lesson {info.id[:2]}** \u00b7 about **{info.minutes} minutes** "
+            f"({info.teach_minutes} reading, {info.practice_minutes} practice)\n\n"
+            f"{info.summary}\n\n"
+            f"**By the end of this lesson you will be able to:**\n\n{objectives}"
         )
 
     def footer_markdown(self) -> str:
+        """Key points and the links onward (next lesson, graded exercise), as Markdown."""
         info = self.info
         points = "\n".join(f"- {p}" for p in info.key_points)
-        lines = [f"### Key points\n\n{points}\n"]
-        order = [lesson.id for lesson in content.lessons()]
-        index = order.index(info.id)
-        if index + 1 < len(order):
-            nxt = content.lesson(order[index + 1])
-            lines.append(f"**Next:** [{nxt.title}]({nxt.id}.ipynb)")
+        lines = [f"### Key points\n\n{points}"]
+        index, count = self._position()
+        if index + 1 < count:
+            nxt = content.lessons()[index + 1]
+            lines.append(f"**Next:** [{nxt.title}]({nxt.id}.ipynb) ({nxt.minutes} minutes)")
         else:
             lines.append("**You have finished the course.** Well done.")
         if info.exercise:
+            path = f"../exercises/{info.exercise}/{info.exercise}.ipynb"
             lines.append(
-                f"**Graded exercise:** `exercises/{info.exercise}/{info.exercise}.ipynb` "
-                "(if your workshop uses grading)."
+                f"**Graded exercise:** [{info.exercise}]({path}), if your workshop uses grading "
+                "(your facilitator hands it out)."
             )
+        lines.append(
+            f"Your answers in this lesson are saved in `{self.store.path.name}` beside this "
+            "notebook."
+        )
         return "\n\n".join(lines)
 
     def header(self) -> None:
@@ -75,10 +85,17 @@ class Lesson:
         display(Markdown(self.header_markdown()))
 
     def footer(self) -> None:
-        """Show key points and the links onward, from the outline."""
+        """Show key points and the links onward, from the outline.
+
+        A headless run also learns here about injected answers no exercise took (a typo in
+        an exercise id would otherwise pass unnoticed).
+        """
         from IPython.display import Markdown, display
 
         display(Markdown(self.footer_markdown()))
+        unused = sorted(set(self.injected) - set(self.exercises))
+        if unused:
+            print(f"Warning: no exercise in this lesson is called {', '.join(unused)}.")
 
     # ------------------------------------------------------------------ exercises
 
@@ -172,3 +189,35 @@ class Lesson:
     def answer(self, exercise_id: str, default: Any = None) -> Any:
         """A saved answer of this lesson (e.g. to draw the learner's own entries in a plot)."""
         return self.store.get(exercise_id, default)
+
+    def pick(
+        self, exercise_id: str, options: Any, title: str = "", prompt: str = "", hint: str = ""
+    ) -> Any:
+        """A one-of-several choice with no wrong option (e.g. which company to prepare for)."""
+        from .widgets import Pick
+
+        return self.show(
+            Pick(self.store, exercise_id, options, title=title, prompt=prompt, hint=hint)
+        )
+
+    def matrix(
+        self,
+        exercise_id: str,
+        rows: Any,
+        columns: Any,
+        title: str = "",
+        prompt: str = "",
+        **kwargs: Any,
+    ) -> Any:
+        """A rating matrix (rows x columns, each cell 0-2), e.g. aspirations x company values."""
+        from .widgets import Matrix
+
+        return self.show(
+            Matrix(self.store, exercise_id, rows, columns, title=title, prompt=prompt, **kwargs)
+        )
+
+    def figure(self, figure_and_description: tuple[Any, str]) -> None:
+        """Show a (Figure, description) pair from course.plots: PNG plus its text description."""
+        from . import plots
+
+        plots.show(*figure_and_description)

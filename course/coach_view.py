@@ -1,0 +1,236 @@
+"""The coach on screen: safe HTML for its feedback, and the Draft exercise wired to it.
+
+`render_feedback` turns `coach.analyze(...).to_dict()` into HTML (the score, each criterion's
+level with the rubric's descriptor, the flags and tips), escaping everything. `coach_draft`
+builds lesson 05's Draft with the coach as its analyser and a radar chart that redraws after
+each pause in typing. Under nbgrader (NBGRADER_EXECUTION set) no chart is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import content
+from .widgets import Draft, escape, render_speaking_time
+
+__all__ = [
+    "CoachDraft",
+    "coach_analyser",
+    "coach_draft",
+    "length_advice_markdown",
+    "render_feedback",
+    "rubric_html",
+]
+
+LEVEL_STYLE = {
+    3: ("cak-ok", "\u2714"),
+    2: ("cak-warn", "\u25d1"),
+    1: ("cak-bad", "\u2718"),
+}
+
+
+def _level(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2, 3):
+        return None
+    return value
+
+
+def _flag_name(flag: Any) -> str:
+    return str(flag).replace("_", " ").strip().capitalize()
+
+
+def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None = None) -> str:
+    """Safe HTML for one coach analysis: score, a row per criterion, flags and tips.
+
+    Reads the `Feedback.to_dict()` format; anything missing or of the wrong type is shown as
+    "not rated" instead of raising. The learner's own text is never part of the output.
+    """
+    rubric = rubric or content.rubric()
+    if not isinstance(feedback, Mapping):
+        return '<div class="cak-warn">No feedback to show.</div>'
+    criteria = feedback.get("criteria")
+    criteria = criteria if isinstance(criteria, Mapping) else {}
+    words = feedback.get("words")
+    if isinstance(words, int) and not isinstance(words, bool) and words == 0:
+        return render_speaking_time({"words": 0, "seconds": 0.0})
+    top = 3 * len(rubric.criteria)
+    score = feedback.get("score")
+    score_text = escape(score) if isinstance(score, int) and not isinstance(score, bool) else "?"
+    parts = [f'<div class="cak-title">Coach score: {score_text} of {top}</div>']
+    if isinstance(words, int) and isinstance(feedback.get("seconds"), (int, float)):
+        parts.append(render_speaking_time({"words": words, "seconds": feedback["seconds"]}))
+    rows = []
+    for criterion in rubric.criteria:
+        level = _level(criteria.get(criterion.id))
+        if level is None:
+            verdict = '<span class="cak-miss">\u25cb not rated</span>'
+            descriptor = ""
+        else:
+            css, symbol = LEVEL_STYLE[level]
+            name = rubric.level_names[level - 1]
+            verdict = f'<span class="{css}">{symbol} {level} {escape(name)}</span>'
+            descriptor = escape(criterion.levels[level - 1])
+        rows.append(
+            f'<tr><th scope="row" style="text-align:left">{escape(criterion.name)}</th>'
+            f'<td style="white-space:nowrap">{verdict}</td><td>{descriptor}</td></tr>'
+        )
+    parts.append(
+        '<table class="cak-feedback"><caption style="text-align:left">Each criterion, '
+        "with what its level means in the rubric</caption>"
+        '<thead><tr><th scope="col">Criterion</th><th scope="col">Level</th>'
+        f'<th scope="col">What that level means</th></tr></thead><tbody>{"".join(rows)}'
+        "</tbody></table>"
+    )
+    flags = [f for f in feedback.get("flags") or [] if isinstance(f, str)]
+    if flags:
+        named = ", ".join(escape(_flag_name(f)) for f in flags)
+        parts.append(f'<div class="cak-warn">\u26a0 Watch out for: {named}</div>')
+    tips = [t for t in feedback.get("tips") or [] if isinstance(t, str)]
+    if tips:
+        items = "".join(f"<li>{escape(t)}</li>" for t in tips)
+        parts.append(f'<div class="cak-note"><b>What to try next</b><ul>{items}</ul></div>')
+    return "".join(parts)
+
+
+def rubric_html(rubric: content.Rubric | None = None) -> str:
+    """The rubric as an accessible HTML table (from rubric.yaml, never retyped)."""
+    rubric = rubric or content.rubric()
+    head = "".join(
+        f'<th scope="col">{n} {escape(name)}</th>' for n, name in enumerate(rubric.level_names, 1)
+    )
+    body = "".join(
+        f'<tr><th scope="row" style="text-align:left">{escape(c.name)}<br>'
+        f"<small>{escape(c.question)}</small></th>"
+        + "".join(f"<td>{escape(text)}</td>" for text in c.levels)
+        + "</tr>"
+        for c in rubric.criteria
+    )
+    return (
+        '<table class="cak-rubric"><caption style="text-align:left">The rubric for a drafted '
+        f'answer</caption><thead><tr><th scope="col">Criterion</th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def length_advice_markdown() -> str:
+    """The length guidance as Markdown, computed from course.speaking (never retyped)."""
+    from . import speaking as sp
+
+    def span(low: int, high: int) -> str:
+        words = f"{sp.words_for_seconds(low)} to {sp.words_for_seconds(high)}"
+        return f"{low} to {high} seconds (about {words} words)"
+
+    return (
+        "**How long?** Guidance ranges from under a minute to two minutes; the most common "
+        f"advice is **{span(sp.ADVISED_MIN_SECONDS, sp.ADVISED_MAX_SECONDS)}**, at about "
+        f"{sp.WORDS_PER_MINUTE} spoken words a minute. The rubric's strong range is a little "
+        f"wider, {span(sp.STRONG_MIN_SECONDS, sp.STRONG_MAX_SECONDS)}. Under about "
+        f"{sp.TOO_SHORT_SECONDS} seconds there is no room for an aspiration and a reason; over "
+        f"about {sp.RAMBLING_SECONDS // 60} minutes the answer rambles. The coach below counts "
+        "your words and converts them to speaking time as you type."
+    )
+
+
+def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], dict] | None:
+    """`text -> coach.analyze(text, company).to_dict()`, or None where the coach is missing."""
+    try:
+        from . import coach
+    except ImportError:
+        return None
+    return lambda text: coach.analyze(text, company).to_dict()
+
+
+def _render(analysis: Any) -> str:
+    if isinstance(analysis, Mapping) and "criteria" in analysis:
+        return render_feedback(analysis)
+    return render_speaking_time(analysis)
+
+
+class CoachDraft(Draft):
+    """A Draft whose headless summary reports the coach's score, analysed as soon as it is set."""
+
+    def _apply_live(self, value: Any) -> None:
+        super()._apply_live(value)
+        if self._pending is not None:  # a value set by code is analysed now, not after a pause
+            self._pending.cancel()
+        self.analyse_now()
+
+    def summary(self) -> str:
+        analysis = self.analyser(self.value)
+        words = analysis.get("words", 0) if isinstance(analysis, Mapping) else 0
+        seconds = analysis.get("seconds", 0.0) if isinstance(analysis, Mapping) else 0.0
+        if not words:
+            return f"{self.id}: not attempted (0 words)"
+        line = f"{self.id}: {words} words, {float(seconds):.0f} s"
+        if isinstance(analysis, Mapping) and "score" in analysis:
+            line += f", coach score {analysis['score']}/{3 * len(content.rubric().criteria)}"
+        return line
+
+
+def _radar_listener(output: Any) -> Callable[[Any], None]:
+    """A Draft listener that redraws the rubric radar chart into an ipywidgets Output."""
+    rubric = content.rubric()
+
+    def redraw(analysis: Any) -> None:
+        if not isinstance(analysis, Mapping) or not isinstance(analysis.get("criteria"), Mapping):
+            return
+        if not analysis.get("words"):  # nothing typed yet: no chart of an empty draft
+            output.clear_output()
+            return
+        from . import plots
+
+        criteria = analysis["criteria"]
+        fig, description = plots.rubric_radar(
+            [c.name for c in rubric.criteria],
+            [_level(criteria.get(c.id)) for c in rubric.criteria],
+            rubric.level_names,
+        )
+        with output:
+            output.clear_output(wait=True)
+            plots.show(fig, description)
+
+    return redraw
+
+
+def coach_draft(
+    lesson: Any,
+    exercise_id: str = "draft-answer",
+    company: Mapping[str, Any] | None = None,
+    *,
+    title: str = "",
+    prompt: str = "",
+    chart: bool = True,
+    **kwargs: Any,
+) -> CoachDraft:
+    """Show lesson 05's Draft with live coach feedback and a radar chart; return it.
+
+    `lesson` is the notebook's Lesson: the draft is saved in its answers file and goes through
+    Lesson.show (injected answers, headless summary line). Without course.coach the Draft falls
+    back to word count and speaking time.
+    """
+    import ipywidgets as W
+
+    analyser = coach_analyser(company)
+    draft = CoachDraft(
+        lesson.store,
+        exercise_id,
+        analyser=analyser,
+        renderer=_render,
+        title=title,
+        prompt=prompt,
+        **kwargs,
+    )
+    if chart and analyser is not None and not os.environ.get("NBGRADER_EXECUTION"):
+        output = W.Output(layout=W.Layout(width="100%"))
+        redraw = _radar_listener(output)
+        draft.listeners.append(redraw)
+        children = list(draft.widget.children)
+        children.insert(children.index(draft.live) + 1, output)
+        draft.widget.children = tuple(children)
+        draft.chart = output
+        redraw(draft.last_analysis)
+    else:
+        draft.chart = None
+    return lesson.show(draft)
