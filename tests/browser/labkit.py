@@ -256,6 +256,9 @@ _STATE = (
       errors.push({cell: cells.indexOf(code[i]), kind: 'stderr', text: String(o.text)});
     }
   }));
+  const views = outputs.flat().filter(o => o.data && o.data[WIDGET_VIEW]
+                                     && o.data[WIDGET_VIEW].model_id)
+                        .map(o => o.data[WIDGET_VIEW].model_id);
   return {
     found: true,
     kernel: kernel ? kernel.status : 'none',
@@ -263,8 +266,8 @@ _STATE = (
     notRun: code.filter(c => c.model.executionCount === null).map(c => cells.indexOf(c)),
     codeCells: code.length,
     errors,
-    widgetViews: outputs.flat().filter(o => o.data && o.data[WIDGET_VIEW]
-                                       && o.data[WIDGET_VIEW].model_id).length,
+    widgetViews: views.length,
+    shownTwice: views.filter((id, i) => views.indexOf(id) !== i),
   };
 }""".replace("WIDGET_VIEW", repr(WIDGET_VIEW))
 )

@@ -28,6 +28,10 @@ def test_lesson_runs_clean_in_jupyterlab(lab: LabPage, lab_root, lesson: str):
             f"{lesson}: the kernel sent {state['widgetViews']} widget views, "
             f"the page shows {shown['widgets']}"
         )
+        assert not state["shownTwice"], (
+            f"{lesson}: {len(state['shownTwice'])} widget(s) displayed twice: a cell that ends "
+            "with L.quiz(...)/L.classify(...) shows the returned exercise again (end it with ';')"
+        )
         if lesson != LESSONS[0]:
             assert shown["boxes"] >= 1, f"{lesson} shows no widget at all"
         assert not lab.page_errors[page_errors:], f"JavaScript errors: {lab.page_errors}"
