@@ -1,0 +1,26 @@
+"""`python -m course demo --workshop DIR`: a simulated class, graded and reported."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "demo"
+HELP = "build a workshop of simulated learners, grade it and write its report"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="folder to (re)create")
+    parser.add_argument("--learners", type=int, default=30, help="how many learners (30)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same class)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from ..demo import build
+    from ..procs import tools_on_path
+
+    tools_on_path()
+    build(args.workshop, learners=args.learners, seed=args.seed)
+    return 0

@@ -1,0 +1,27 @@
+"""`python -m course feedback --workshop DIR`: per-learner feedback HTML, hidden tests stripped."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "feedback"
+HELP = "write per-learner feedback HTML (hidden tests and their tracebacks stripped)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    parser.add_argument("--learner", action="append", help="only this learner (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..feedback import generate
+    from ..procs import tools_on_path
+    from ..workshop import open_workshop
+
+    tools_on_path()
+    workshop = open_workshop(args.workshop)
+    outcome = generate(workshop, args.learner)
+    print(f"Wrote {len(outcome['written'])} feedback reports in {workshop.feedback}.")
+    for problem in outcome["problems"]:
+        print(f"  problem: {problem}")
+    return 1 if outcome["problems"] else 0

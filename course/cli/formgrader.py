@@ -1,0 +1,111 @@
+"""`python -m course formgrader --workshop DIR`: nbgrader's formgrader for grading by hand.
+
+Starts JupyterLab rooted at the workshop folder with nbgrader's formgrader server extension
+enabled (and without the kit's learner settings, which switch nbgrader's instructor tools off).
+The rubric cells of 05 are graded there. `--check` starts it, waits until the formgrader
+answers, and stops it again (for CI and for a quick smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "formgrader"
+HELP = "open nbgrader's formgrader on a workshop folder (grade the rubric by hand)"
+EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    parser.add_argument("--port", type=int, default=8889, help="port (8889)")
+    parser.add_argument("--ip", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--no-browser", action="store_true", help="only print the URL")
+    parser.add_argument(
+        "--check", action="store_true", help="start, wait for the formgrader to answer, stop"
+    )
+
+
+def command(root: str, port: int, ip: str, token: str, browser: bool) -> list[str]:
+    import os
+    import sys
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.ip={ip}",
+        f"--IdentityProvider.token={token}",
+        *(f"--ServerApp.jpserver_extensions={name}=True" for name in EXTENSIONS[:1]),
+    ]
+    if not browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
+        cmd.append("--allow-root")
+    return cmd
+
+
+def _wait(url: str, api: str, expect: list[str], proc: object, seconds: float) -> bool:
+    """Poll until the formgrader page answers and its API lists the workshop's assignments."""
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:  # type: ignore[attr-defined]
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                page = response.status == 200 and b"formgrader" in response.read().lower()
+            with urllib.request.urlopen(api, timeout=10) as response:
+                names = {a.get("name") for a in json.loads(response.read())}
+            if page and set(expect) <= names:
+                return True
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(1)
+    return False
+
+
+def run(args: argparse.Namespace) -> int:
+    import secrets
+    import subprocess
+
+    from ..cli.lab import has_display
+    from ..procs import kill_tree, tools_env
+    from ..workshop import open_workshop
+
+    workshop = open_workshop(args.workshop)
+    token = secrets.token_hex(16)
+    browser = has_display() and not args.no_browser and not args.check
+    env = tools_env()
+    env.pop("JUPYTER_CONFIG_PATH", None)  # the kit's learner settings hide the formgrader
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    cmd = command(str(workshop.root), args.port, args.ip, token, browser)
+    url = f"http://{args.ip}:{args.port}/formgrader?token={token}"
+    print(f"Starting the formgrader on {workshop.root}:\n  {url}", flush=True)
+    if args.check:
+        proc = subprocess.Popen(
+            cmd, cwd=workshop.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            api = f"http://{args.ip}:{args.port}/formgrader/api/assignments?token={token}"
+            ok = _wait(url, api, workshop.assignments(), proc, 90)
+        finally:
+            kill_tree(proc.pid)
+            proc.wait(timeout=30)
+        print("formgrader answered" if ok else "formgrader did not answer", flush=True)
+        return 0 if ok else 1
+    try:
+        return subprocess.call(cmd, cwd=workshop.root, env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,44 @@
+"""`python -m course grade --workshop DIR`: autograde a class, flag tampering, write grades.csv."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "grade"
+HELP = "autograde every submission of a workshop (grades.csv, flags.json, a summary)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    parser.add_argument(
+        "--from", dest="zip", metavar="ZIP", help="unpack a zip of learner folders first"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="parallel workers (1 for now)")
+    parser.add_argument(
+        "--timeout", type=int, default=None, metavar="S", help="seconds each cell may run (10)"
+    )
+    parser.add_argument(
+        "--learner-timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="wall-clock seconds for one learner's notebooks (180)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..grading import LEARNER_TIMEOUT, grade
+    from ..procs import tools_on_path
+    from ..workshop import CELL_TIMEOUT
+
+    tools_on_path()
+    outcome = grade(
+        args.workshop,
+        jobs=args.jobs,
+        zip_path=args.zip,
+        cell_timeout=args.timeout or CELL_TIMEOUT,
+        learner_timeout=args.learner_timeout or LEARNER_TIMEOUT,
+        progress=not args.quiet,
+    )
+    return 1 if any(outcome["flags"].values()) else 0

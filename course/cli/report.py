@@ -1,0 +1,27 @@
+"""`python -m course report --workshop DIR`: the class report (HTML and PNG figures)."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "report"
+HELP = "write the class report of a graded workshop (DIR/report/index.html, figures)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    parser.add_argument("--names", action="store_true", help="show learner ids (hidden by default)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from ..procs import tools_on_path
+    from ..report import write_report
+    from ..workshop import open_workshop
+
+    tools_on_path()
+    index = write_report(open_workshop(args.workshop), names=args.names)
+    print(f"Report written: {index}")
+    return 0
