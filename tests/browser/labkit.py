@@ -283,7 +283,7 @@ _RENDERED = (
                                  && o.firstElementChild.classList.contains('jupyter-widgets'));
   return {
     // textContent, not innerText: off-screen cells (content-visibility) have no innerText.
-    text: outputs.map(o => o.textContent).join('\n'),
+    text: outputs.map(o => o.textContent).join(' '),
     widgets: roots.length,
     boxes: node.querySelectorAll('.jupyter-widgets, .widget-box').length,
     stderr: Array.from(node.querySelectorAll("[data-mime-type=STDERR]"))

@@ -1,0 +1,212 @@
+"""Accessibility of the exercise widgets in a real JupyterLab: keyboard, names, contrast.
+
+What these tests cannot check (a screen reader's actual speech, zoom, reflow) is listed with the
+findings in docs/accessibility.md. Known gaps are strict xfails: fixing one turns its test red
+("XPASS(strict)"), so the marker and the note in docs/accessibility.md go in the same change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from labkit import (
+    LabPage,
+    button,
+    classify_rows,
+    exercise,
+    expect_text,
+    lesson_path,
+    read_answers,
+    toggle,
+    wait_for,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+LESSON = "01-aspirations-vs-goals"
+CLASSIFY = "classify-statements"
+#: What the STYLE comment in course/widgets.py promises for light backgrounds (WCAG AAA).
+AAA = 7.0
+#: WCAG AA for normal text: the least any theme may give.
+AA = 4.5
+
+CONTRAST = """
+(nodes) => {
+  const parse = (c) => {
+    const p = (c.match(/rgba?\\(([^)]+)\\)/) || [null, '0,0,0,0'])[1].split(/[ ,\\/]+/)
+      .filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  return nodes.filter(n => n.textContent.trim()).map(n => {
+    const fg = parse(getComputedStyle(n).color);
+    let el = n, bg = null;
+    while (el && !bg) {
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c.a > 0.5) bg = c;
+      el = el.parentElement;
+    }
+    bg = bg || {r: 255, g: 255, b: 255, a: 1};
+    // Translucent text (JupyterLab's rgba(0, 0, 0, 0.87)) is blended over its background.
+    const seen = {r: fg.a * fg.r + (1 - fg.a) * bg.r, g: fg.a * fg.g + (1 - fg.a) * bg.g,
+                  b: fg.a * fg.b + (1 - fg.a) * bg.b};
+    const [hi, lo] = [lum(seen), lum(bg)].sort((x, y) => y - x);
+    return {css: n.className, text: n.textContent.trim().slice(0, 50),
+            color: getComputedStyle(n).color, background: `rgb(${bg.r}, ${bg.g}, ${bg.b})`,
+            ratio: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100};
+  });
+}
+"""
+FEEDBACK = ".cak-ok, .cak-bad, .cak-miss, .cak-warn, .cak-note, .cak-title"
+
+
+@pytest.fixture(scope="module")
+def classify(lab: LabPage, lab_root) -> Iterator[dict[str, Any]]:
+    """Lesson 01 run once for this module: its Classify widget, rows and answers file."""
+    from course import content
+
+    spec = content.classify_set(CLASSIFY)
+    path = lesson_path(lab_root, LESSON)
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        widget = exercise(panel, spec.prompt)
+        yield {
+            "spec": spec,
+            "panel": panel,
+            "widget": widget,
+            "rows": classify_rows(widget, spec.items),
+            "answers": lab_root / "notebooks" / f"{LESSON}.answers.json",
+        }
+    finally:
+        lab.close_and_shutdown(path)
+
+
+def focused(lab: LabPage) -> dict[str, Any]:
+    return lab.page.evaluate(
+        """() => {
+          const e = document.activeElement, s = getComputedStyle(e);
+          return {tag: e.tagName, text: e.textContent.trim(), title: e.title,
+                  outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px',
+                  shadow: s.boxShadow !== 'none'};
+        }"""
+    )
+
+
+def notebook_mode(lab: LabPage, panel) -> dict[str, Any]:
+    return panel.locator(".jp-Notebook").first.evaluate(
+        "n => ({command: n.classList.contains('jp-mod-commandMode'),"
+        " cells: n.querySelectorAll('.jp-Cell').length})"
+    )
+
+
+def test_classify_check_and_hint_work_from_the_keyboard(lab: LabPage, classify):
+    spec, widget, rows = classify["spec"], classify["widget"], classify["rows"]
+    answers = classify["answers"]
+    panel = classify["panel"]
+    before = notebook_mode(lab, panel)
+    first_label, second_label = (label.capitalize() for label in spec.labels[:2])
+
+    (row0, item0), (_row1, item1) = rows[0], rows[1]
+    toggle(row0, spec.labels[0]).focus()
+    lab.page.keyboard.press("Tab")
+    now = focused(lab)
+    assert now["text"] == second_label and str(1) in now["title"], f"Tab went to {now}"
+    assert now["outline"] or now["shadow"], f"the focused toggle shows no focus ring: {now}"
+    lab.page.keyboard.press("Space")
+    assert wait_for(lambda: read_answers(answers).get(CLASSIFY) == {item0.id: spec.labels[1]})
+    expect(toggle(row0, spec.labels[1])).to_have_class(re.compile(r"\bmod-active\b"))
+
+    lab.page.keyboard.press("Tab")
+    now = focused(lab)
+    assert now["text"] == first_label and "2" in now["title"], f"Tab went to {now}"
+    lab.page.keyboard.press("Enter")
+    want = {item0.id: spec.labels[1], item1.id: spec.labels[0]}
+    assert wait_for(lambda: read_answers(answers).get(CLASSIFY) == want)
+
+    last_row, _ = rows[-1]
+    toggle(last_row, spec.labels[-1]).focus()
+    lab.page.keyboard.press("Tab")
+    assert focused(lab)["text"] == "Check", f"after the last statement Tab reaches {focused(lab)}"
+    lab.page.keyboard.press("Enter")
+    expect_text(widget, rf"Score: \d+ of {len(spec.items)}")
+    lab.page.keyboard.press("Tab")
+    assert focused(lab)["text"] == "Hint"
+    lab.page.keyboard.press("Space")
+    expect_text(widget, r"Hint:")
+
+    after = notebook_mode(lab, panel)
+    assert after == before == {"command": True, "cells": before["cells"]}, (
+        "Space and Enter on the widgets must not reach JupyterLab's notebook shortcuts "
+        f"(before {before}, after {after})"
+    )
+
+
+def test_every_control_has_a_name(classify):
+    spec, widget, rows = classify["spec"], classify["widget"], classify["rows"]
+    for n, (row, _item) in enumerate(rows, start=1):
+        for label in spec.labels:
+            control = toggle(row, label)
+            expect(control).to_have_accessible_name(re.compile(label, re.I))
+            # The statement number rides on the title (a tooltip and an accessible description).
+            expect(control).to_have_attribute("title", f"Statement {n}: {label}")
+    for name in ("Check", "Hint", "Reset"):
+        expect(button(widget, name)).to_have_accessible_name(re.compile(rf"\b{name}\b"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ipywidgets 8 ToggleButtons mark the chosen button only with the CSS class mod-active: "
+    "no aria-pressed, so a screen reader cannot tell which answer is selected "
+    "(docs/accessibility.md, finding 1)",
+)
+def test_the_chosen_answer_is_exposed_to_assistive_technology(classify):
+    spec, rows = classify["spec"], classify["rows"]
+    row, _item = rows[2]
+    toggle(row, spec.labels[0]).click()
+    expect(toggle(row, spec.labels[0])).to_have_attribute("aria-pressed", "true")
+
+
+def test_feedback_colours_have_enough_contrast_in_the_light_theme(classify):
+    spec, widget, rows = classify["spec"], classify["widget"], classify["rows"]
+    for row, item in rows[3:6]:  # some right, one wrong, the rest left blank: every verdict
+        toggle(row, item.label).click()
+    row, item = rows[6]
+    toggle(row, next(x for x in spec.labels if x != item.label)).click()
+    button(widget, "Check").click()
+    expect_text(widget, r"Score:")
+    measured = widget.locator(FEEDBACK).evaluate_all(CONTRAST)
+    kinds = {m["css"].split()[0] for m in measured}
+    assert {"cak-ok", "cak-bad", "cak-miss", "cak-note"} <= kinds, kinds
+    low = [m for m in measured if m["ratio"] < AAA]
+    assert not low, f"feedback under {AAA}:1 contrast: {low}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=".cak-note sets color #333333 with no background, so in JupyterLab Dark the prompts, "
+    "hints and 'Saved at' lines are dark grey on near-black (docs/accessibility.md, finding 2)",
+)
+def test_feedback_stays_readable_in_the_dark_theme(lab: LabPage, classify):
+    widget = classify["widget"]
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    try:
+        lab.page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'false'", timeout=15_000
+        )
+        lab.page.wait_for_timeout(500)
+        measured = widget.locator(FEEDBACK).evaluate_all(CONTRAST)
+    finally:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+        lab.page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'true'", timeout=15_000
+        )
+    low = [m for m in measured if m["ratio"] < AA]
+    assert not low, f"feedback under {AA}:1 contrast in the dark theme: {low}"
