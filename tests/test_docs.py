@@ -129,7 +129,7 @@ def test_links_resolve(path):
     text = path.read_text(encoding="utf-8")
     anchors = {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
     targets = re.findall(r"\]\(([^)\s]+)\)", text)
-    assert len(targets) >= 3
+    assert targets, f"{path.name} links nowhere (the link check would check nothing)"
     for target in targets:
         if target.startswith(("http://", "https://")):
             continue
