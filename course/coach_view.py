@@ -24,6 +24,9 @@ __all__ = [
     "rubric_html",
 ]
 
+#: JupyterLab right-aligns table cells in HTML outputs; rubric text reads better left-aligned.
+LEFT = "text-align:left;vertical-align:top"
+
 LEVEL_STYLE = {
     3: ("cak-ok", "\u2714"),
     2: ("cak-warn", "\u25d1"),
@@ -73,8 +76,9 @@ def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None =
             verdict = f'<span class="{css}">{symbol} {level} {escape(name)}</span>'
             descriptor = escape(criterion.levels[level - 1])
         rows.append(
-            f'<tr><th scope="row" style="text-align:left">{escape(criterion.name)}</th>'
-            f'<td style="white-space:nowrap">{verdict}</td><td>{descriptor}</td></tr>'
+            f'<tr><th scope="row" style="{LEFT}">{escape(criterion.name)}</th>'
+            f'<td style="white-space:nowrap">{verdict}</td>'
+            f'<td style="{LEFT}">{descriptor}</td></tr>'
         )
     parts.append(
         '<table class="cak-feedback"><caption style="text-align:left">Each criterion, '
@@ -98,19 +102,20 @@ def rubric_html(rubric: content.Rubric | None = None) -> str:
     """The rubric as an accessible HTML table (from rubric.yaml, never retyped)."""
     rubric = rubric or content.rubric()
     head = "".join(
-        f'<th scope="col">{n} {escape(name)}</th>' for n, name in enumerate(rubric.level_names, 1)
+        f'<th scope="col" style="{LEFT}">{n} {escape(name)}</th>'
+        for n, name in enumerate(rubric.level_names, 1)
     )
     body = "".join(
-        f'<tr><th scope="row" style="text-align:left">{escape(c.name)}<br>'
+        f'<tr><th scope="row" style="{LEFT}">{escape(c.name)}<br>'
         f"<small>{escape(c.question)}</small></th>"
-        + "".join(f"<td>{escape(text)}</td>" for text in c.levels)
+        + "".join(f'<td style="{LEFT}">{escape(text)}</td>' for text in c.levels)
         + "</tr>"
         for c in rubric.criteria
     )
     return (
         '<table class="cak-rubric"><caption style="text-align:left">The rubric for a drafted '
-        f'answer</caption><thead><tr><th scope="col">Criterion</th>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+        f'answer</caption><thead><tr><th scope="col" style="{LEFT}">Criterion</th>{head}</tr>'
+        f"</thead><tbody>{body}</tbody></table>"
     )
 
 

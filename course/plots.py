@@ -55,22 +55,34 @@ _TIMELINE_END = 48
 
 
 @contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence matplotlib's warnings about glyphs its fonts lack (emoji): they draw as boxes."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing")
+        warnings.filterwarnings("ignore", message=r".*[Mm]issing from font")
+        yield
+
+
+@contextlib.contextmanager
 def _style() -> Iterator[Any]:
-    """Projector-legible defaults for everything drawn inside the block."""
+    """Projector-legible defaults for everything drawn inside the block (and no glyph noise)."""
     import matplotlib
 
-    with matplotlib.rc_context(
-        {
-            "font.size": FONT_SIZE,
-            "axes.titlesize": FONT_SIZE + 2,
-            "axes.labelsize": FONT_SIZE,
-            "xtick.labelsize": FONT_SIZE - 1,
-            "ytick.labelsize": FONT_SIZE - 1,
-            "legend.fontsize": FONT_SIZE - 1,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "figure.dpi": 100,
-        }
+    with (
+        _quiet(),
+        matplotlib.rc_context(
+            {
+                "font.size": FONT_SIZE,
+                "axes.titlesize": FONT_SIZE + 2,
+                "axes.labelsize": FONT_SIZE,
+                "xtick.labelsize": FONT_SIZE - 1,
+                "ytick.labelsize": FONT_SIZE - 1,
+                "legend.fontsize": FONT_SIZE - 1,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "figure.dpi": 100,
+            }
+        ),
     ):
         yield matplotlib
 
@@ -102,9 +114,7 @@ def _quote(text: Any) -> str:
 def png_bytes(fig: Any, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (glyphs a font lacks, e.g. emoji, are drawn as boxes, silently)."""
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing")
-        warnings.filterwarnings("ignore", message=r".*[Mm]issing from font")
+    with _quiet():
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 

@@ -127,10 +127,11 @@ def profile_html(company: Mapping[str, Any] | None) -> str:
             "the research worksheet above, then run this cell again.</div>"
         )
 
-    def esc(value: Any) -> str:
-        return html.escape(str(value), quote=True)
+    def esc(value: Any) -> str:  # escaped, and isolated for right-to-left text
+        return f"<bdi>{html.escape(str(value), quote=True)}</bdi>"
 
-    parts = [f"<h4>{esc(company.get('name') or 'Your company (no name yet)')}</h4><dl>"]
+    name = esc(company.get("name") or "Your company (no name yet)")
+    parts = [f'<div style="overflow-wrap:anywhere"><h4>{name}</h4><dl>']
     for field in ("industry", "role"):
         if company.get(field):
             parts.append(f"<dt>{field.capitalize()}</dt><dd>{esc(company[field])}</dd>")
@@ -138,7 +139,7 @@ def profile_html(company: Mapping[str, Any] | None) -> str:
         entries = company.get(field) or []
         items = "".join(f"<li>{esc(e)}</li>" for e in entries) or "<li><i>none yet</i></li>"
         parts.append(f"<dt>{field.capitalize()}</dt><dd><ul>{items}</ul></dd>")
-    parts.append("</dl>")
+    parts.append("</dl></div>")
     return "".join(parts)
 
 

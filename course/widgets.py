@@ -780,6 +780,9 @@ class Pick(Exercise):
 
 # --------------------------------------------------------------------------- Matrix
 
+#: Learner text may be one long unbroken word (or right-to-left): let it wrap anywhere.
+_WRAP = "overflow-wrap:anywhere"
+
 #: The default scale of a Matrix cell: how strongly a row supports a column.
 MATRIX_LEVELS: tuple[tuple[int, str], ...] = ((0, "none"), (1, "some"), (2, "strong"))
 
@@ -825,8 +828,8 @@ class Matrix(Exercise):
         for r, (row_id, row_text) in enumerate(self.rows, start=1):
             parts: list[W.Widget] = [
                 W.HTML(
-                    value=f'<div class="cak-title">{escape(self.row_heading)} {r}: '
-                    f"{escape(row_text)}</div>"
+                    value=f'<div class="cak-title" style="{_WRAP}">{escape(self.row_heading)} '
+                    f"{r}: <bdi>{escape(row_text)}</bdi></div>"
                 )
             ]
             for c, (col_id, col_text) in enumerate(self.columns, start=1):
@@ -842,7 +845,9 @@ class Matrix(Exercise):
                 )
                 toggle.observe(self._changed, names="value")
                 self.cells[(row_id, col_id)] = toggle
-                label = W.HTML(value=f"<div>{self._column_label(c, col_text)}</div>")
+                label = W.HTML(
+                    value=f'<div style="{_WRAP}">{self._column_label(c, col_text)}</div>'
+                )
                 parts.append(W.VBox([label, toggle]))
             section = W.VBox(parts)
             section.add_class("cak-item")
@@ -851,7 +856,7 @@ class Matrix(Exercise):
 
     def _column_label(self, number: int, text: str) -> str:
         prefix = f"{self.column_heading} {number}:" if self.column_heading else f"{number}."
-        return f"{escape(prefix)} {escape(text)}"
+        return f"{escape(prefix)} <bdi>{escape(text)}</bdi>"
 
     @property
     def row_ids(self) -> list[str]:
@@ -947,6 +952,7 @@ class QuestionDeck:
             description="Another question",
             icon="random",
             tooltip="Draw another follow-up question",
+            layout=W.Layout(width="auto"),
         )
         self.next_button.on_click(lambda _b: self.next())
         header = STYLE + (f'<div class="cak-title">{escape(title)}</div>' if title else "")

@@ -22,6 +22,7 @@ from course import content, profile
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = [lesson.id for lesson in content.lessons()]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 #: Beyond kernel start, a lesson runs in under this many seconds (DESIGN.md, non-negotiables).
 MAX_SECONDS = 5.0
@@ -287,10 +288,13 @@ def assert_clean(results: dict) -> None:
             o.get("text", "")
             for c in nb.cells
             for o in c.get("outputs", [])
-            if o.get("name") == "stderr" and "Traceback" in o.get("text", "")
+            if o.get("name") == "stderr"
         ]
-        assert not stderr, f"{lesson_id}: {stderr[0][:300]}"
+        assert not stderr, f"{lesson_id} wrote to stderr: {stderr[0][:300]}"
         assert "Warning: no exercise" not in cell_text(nb), f"{lesson_id}: an injected id missed"
+        for cell in nb.cells:
+            views = [o for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+            assert len(views) <= 1, f"{lesson_id}: cell {cell.get('id')} shows a widget twice"
 
 
 # --------------------------------------------------------------------------- committed notebooks

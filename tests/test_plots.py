@@ -279,3 +279,17 @@ def test_no_chart_under_nbgrader(lesson, monkeypatch):
 def test_an_empty_draft_reads_not_attempted(lesson):
     draft = coach_view.coach_draft(lesson, "draft-answer", None, chart=False)
     assert draft.summary() == "draft-answer: not attempted (0 words)"
+
+
+def test_emoji_and_other_missing_glyphs_draw_without_warnings():
+    import warnings
+
+    emoji = "Lead \U0001f680 projects \U0001f600"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig, _ in (
+            plots.timeline([{"text": emoji, "kind": "aspiration"}]),
+            plots.alignment_heatmap([emoji], [emoji], [[1]]),
+            plots.rubric_radar([emoji] * 3, [1, 2, 3]),
+        ):
+            assert_png(fig)

@@ -263,7 +263,7 @@ def test_matrix_labels_are_escaped_and_every_cell_is_labelled(store):
     matrix = make_matrix(store)
     html = html_of(matrix.widget)
     assert "<script>" not in html and html.count("&lt;script&gt;") >= 2
-    assert "Aspiration 1: Lead" in html and "1. value: safety" not in html
+    assert "Aspiration 1: <bdi>Lead" in html and "Column 1: <bdi>value: safety</bdi>" in html
     toggle = matrix.cells[("r2", "c1")]
     assert [label for label, _ in toggle.options] == ["0 none", "1 some", "2 strong"]
     assert toggle.tooltips[2] == "Aspiration 2 \u00d7 Column 1: 2 strong"
