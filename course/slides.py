@@ -257,6 +257,20 @@ def _md_list(items: tuple[str, ...]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
+def _workshop_minutes(lesson: content.Lesson) -> str:
+    """This lesson's minutes in the standard 90-minute agenda, for the speaker notes."""
+    from . import agenda
+
+    by_kind: dict[str, int] = {}
+    for item in agenda.build(90).items:
+        if item.lesson == lesson.id:
+            by_kind[item.kind] = by_kind.get(item.kind, 0) + item.minutes
+    if not by_kind:
+        return ""
+    parts = ", ".join(f"{n} {kind}" for kind, n in by_kind.items())
+    return f"In the 90-minute agenda: {parts} (python -m course agenda --minutes 90)."
+
+
 def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
     """Title and objectives slides (first) and a key-points slide (last) from the outline."""
     from nbformat.v4 import new_markdown_cell
@@ -269,7 +283,7 @@ def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
     number = lesson.id.split("-", 1)[0]
     timing = (
         f"About {lesson.minutes} minutes self-paced: {lesson.teach_minutes} teaching, "
-        f"{lesson.practice_minutes} practice."
+        f"{lesson.practice_minutes} practice. {_workshop_minutes(lesson)}"
     )
     head = [
         cell(
@@ -278,12 +292,7 @@ def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
             f'<p class="cak-deck-meta">Lesson {number} · What are your career aspirations?</p>',
             "slide",
         ),
-        cell(
-            f"Timing: {timing} In a workshop, see the agenda "
-            "(`python -m course agenda --minutes 90`) for this lesson's slot.\n\n"
-            f"Key points to land:\n\n{_md_list(lesson.key_points)}",
-            "notes",
-        ),
+        cell(f"Timing: {timing}\n\nKey points to land:\n\n{_md_list(lesson.key_points)}", "notes"),
         cell(f"## By the end of this lesson you can\n\n{_md_list(lesson.objectives)}", "slide"),
     ]
     tail = [cell(f"## Key points\n\n{_md_list(lesson.key_points)}", "slide")]
