@@ -93,9 +93,17 @@ class AnswersFile:
 # --------------------------------------------------------------------------- gathering
 
 
-def _skip(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts[:-1]
-    return any(part.startswith(".") or part == "__pycache__" for part in parts)
+#: Folders never searched for answers files (environments, caches, checkpoints).
+PRUNE = {"__pycache__", "node_modules", "site-packages"}
+
+
+def _answers_files(root: Path) -> list[Path]:
+    """Every answers file under `root`, hidden folders and environments left out (not walked)."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in PRUNE)
+        found += [Path(folder) / name for name in files if name.endswith(SUFFIX)]
+    return sorted(found)
 
 
 def gather(folder: str | os.PathLike[str]) -> list[AnswersFile]:
@@ -104,9 +112,7 @@ def gather(folder: str | os.PathLike[str]) -> list[AnswersFile]:
     if not root.is_dir():
         raise PrepSheetError(f"{root} is not a folder: give the folder holding your notebooks")
     found = []
-    for path in sorted(root.rglob(f"*{SUFFIX}")):
-        if _skip(path, root) or not path.is_file():
-            continue
+    for path in _answers_files(root):
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
             store = AnswerStore(path.name, path.parent)

@@ -212,3 +212,12 @@ def test_button_reports_a_failure_without_raising(tmp_path, monkeypatch):
     box = prepsheet.prep_sheet_button(tmp_path / "missing")
     box.button.click()
     assert "Could not make the prep sheet" in box.output.value
+
+
+def test_hidden_folders_and_backups_are_not_gathered(learner):
+    hidden = learner / ".ipynb_checkpoints"
+    AnswerStore("05-draft-your-answer", hidden).set("draft-answer", "an old checkpoint copy")
+    AnswerStore("05-draft-your-answer", learner).reset("draft-answer")  # leaves a .bak-* file
+    relatives = [f.relative for f in prepsheet.gather(learner)]
+    assert not any(".ipynb_checkpoints" in r or ".bak-" in r for r in relatives)
+    assert "an old checkpoint copy" not in prepsheet.render(learner)
