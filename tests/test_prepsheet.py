@@ -221,3 +221,13 @@ def test_hidden_folders_and_backups_are_not_gathered(learner):
     relatives = [f.relative for f in prepsheet.gather(learner)]
     assert not any(".ipynb_checkpoints" in r or ".bak-" in r for r in relatives)
     assert "an old checkpoint copy" not in prepsheet.render(learner)
+
+
+def test_a_practice_company_is_named_and_marked_fictional(learner):
+    company_id, company = next(iter(content.companies().items()))
+    AnswerStore("02-research-the-company", learner).set("company-choice", company_id)
+    page = prepsheet.render(learner)
+    research = page[page.index('id="company-research"') : page.index('id="alignment"')]
+    assert html.escape(company.name) in research and "fictional, for practice" in research
+    assert html.escape(company.values[0]) in research
+    assert "Northwind &lt;script&gt;" not in research  # the worksheet is not the chosen profile
