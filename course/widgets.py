@@ -605,6 +605,18 @@ def render_speaking_time(result: Mapping[str, Any]) -> str:
     )
 
 
+def _in_kernel() -> bool:
+    """Whether we run inside a Jupyter kernel (the only place typing events arrive)."""
+    import sys
+
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 class Draft(Exercise):
     """A text area with live feedback from a pluggable analyser, debounced as the learner types."""
 
@@ -662,13 +674,15 @@ class Draft(Exercise):
         self.schedule_analysis()
 
     def schedule_analysis(self) -> None:
-        """Analyse after a pause in typing; immediately where no event loop runs (tests, CLI)."""
+        """Analyse after a pause in typing inside a kernel; immediately elsewhere (tests, CLI)."""
         import asyncio
 
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = None
+        if _in_kernel():
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
         if loop is None or self.debounce <= 0:
             self.analyse_now()
             return

@@ -38,14 +38,14 @@ def require_browser() -> None:
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder the lab serves: a copy of the repository taken when the session starts."""
     require_browser()
     return copy_repository(tmp_path_factory.mktemp("browser") / "repo")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_server(lab_root: Path) -> Iterator[LabServer]:
     server = LabServer(root=lab_root, base=lab_root.parent / "lab").start()
     try:
@@ -54,7 +54,7 @@ def lab_server(lab_root: Path) -> Iterator[LabServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[object]:
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -69,7 +69,7 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(chromium, lab_server: LabServer) -> Iterator[LabPage]:
     """One JupyterLab page shared by the suite (a lab load costs seconds on two cores)."""
     context = chromium.new_context(viewport=VIEWPORT)
