@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help lab test test-fast lint bench demo slides release clean
+.PHONY: help lab test test-fast lint bench demo slides docs release clean
 
 help:
 	@echo "make lab [PORT=8888]   start JupyterLab on the lessons (main job)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-fast         lint + unit tests only (no notebooks, no browser)"
 	@echo "make demo              grade a simulated class of $(LEARNERS) and write its report"
 	@echo "make slides            build offline reveal.js slides for every lesson"
+	@echo "make docs              regenerate the generated parts of docs/ (agendas, lessons, rubric)"
 	@echo "make bench             import-time and coach benchmarks"
 	@echo "make clean             remove .venv and build folders"
 
@@ -49,6 +50,9 @@ demo: $(STAMP)
 
 slides: $(STAMP)
 	$(PY) -m course slides --output build/slides
+
+docs: $(STAMP)
+	$(PY) tools/gen_docs.py
 
 release: $(STAMP)
 	$(PY) -m course release
