@@ -410,6 +410,21 @@ class LabPage:
             self.page.set_viewport_size(VIEWPORT)
         return path
 
+    def snapshot(self, locator: Any, name: str) -> Path:
+        """A picture of one widget after an interaction (e.g. feedback after Check)."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        box = locator.bounding_box() or {"height": 0}
+        tall = {"width": VIEWPORT["width"], "height": min(int(box["height"]) + 300, 16_000)}
+        self.page.set_viewport_size(max(tall, VIEWPORT, key=lambda v: v["height"]))
+        try:
+            locator.scroll_into_view_if_needed()
+            self.page.wait_for_timeout(300)
+            locator.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(VIEWPORT)
+        return path
+
 
 def lesson_path(lab_root: Path, lesson: str) -> str:
     """The lesson's notebook path relative to the lab root; skips (with why) if not written yet."""

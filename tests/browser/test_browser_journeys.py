@@ -55,6 +55,7 @@ def test_classify_is_scored_saved_and_restored_after_a_kernel_restart(lab: LabPa
             f"Score: {total - wrong} of {total}"
         )
         expect(widget.locator(".cak-bad")).to_have_count(wrong)
+        lab.snapshot(widget, f"{LESSON_01}-checked")
 
         lab.restart_and_run_all(path)
         widget = exercise(panel, spec.prompt)
@@ -97,7 +98,36 @@ def test_draft_feedback_updates_live_while_typing(lab: LabPage, lab_root):
         words = len(re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", longer))
         expect_text(widget, rf"(?<!\d)\b{words} words\b")
         expect_text(widget, r"too short", present=False)
+        lab.page.wait_for_timeout(1000)  # the chart redraws after the analysis
+        lab.snapshot(widget, f"{LESSON_05}-typed")
         saved = wait_for(lambda: longer in read_answers(answers_file).values())
         assert saved, f"the draft is saved as typed: {read_answers(answers_file)}"
+    finally:
+        lab.close_and_shutdown(path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="course/coach_view.py redraws the radar chart with `with output:` from the Draft's "
+    "debounce timer (loop.call_later), after the request that typed has finished: JupyterLab "
+    "routes captured output only while that request's future lives, so the chart never appears "
+    "while typing (it does when the listener runs inside a cell). Set the Output's `outputs` "
+    "(or an Image widget's value) directly instead.",
+)
+def test_draft_chart_redraws_after_a_pause_in_typing(lab: LabPage, lab_root):
+    path = lesson_path(lab_root, LESSON_05)
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        box = draft_box(panel)
+        widget = box.locator(ENCLOSING_EXERCISE)
+        if not widget.locator(".widget-output").count():
+            pytest.skip("this lesson's Draft has no chart")
+        box.click()
+        box.press_sequentially("I want to lead a team that builds tools people rely on.", delay=10)
+        expect_text(widget, r"(?<!\d)\b12 words\b")
+        expect(widget.locator(".widget-output img, .widget-output svg").first).to_be_visible(
+            timeout=10_000
+        )
     finally:
         lab.close_and_shutdown(path)
