@@ -74,11 +74,7 @@ def lab(chromium, lab_server: LabServer) -> Iterator[LabPage]:
     """One JupyterLab page shared by the suite (a lab load costs seconds on two cores)."""
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
-    page = context.new_page()
-    messages: list[str] = []
-    page.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
-    lab_page = LabPage(page, lab_server).load()
-    lab_page.page_errors = messages
+    lab_page = LabPage(context.new_page(), lab_server).load()
     try:
         yield lab_page
     finally:

@@ -299,6 +299,9 @@ class LabPage:
     def __init__(self, page: Any, server: LabServer):
         self.page = page
         self.server = server
+        #: Uncaught JavaScript errors of the page, in order (tests compare before and after).
+        self.page_errors: list[str] = []
+        page.on("pageerror", lambda exc: self.page_errors.append(f"pageerror: {exc}"))
 
     def load(self, timeout: float = 90_000) -> LabPage:
         self.page.goto(f"{self.server.url}/lab?token={self.server.token}", timeout=timeout)

@@ -110,10 +110,10 @@ def test_draft_feedback_updates_live_while_typing(lab: LabPage, lab_root):
     strict=True,
     raises=AssertionError,
     reason="course/coach_view.py redraws the radar chart with `with output:` from the Draft's "
-    "debounce timer (loop.call_later), after the request that typed has finished: JupyterLab "
-    "routes captured output only while that request's future lives, so the chart never appears "
-    "while typing (it does when the listener runs inside a cell). Set the Output's `outputs` "
-    "(or an Image widget's value) directly instead.",
+    "debounce timer (loop.call_later): the Output context manager does not capture from async "
+    "callbacks (ipywidgets issues #2567, #3993; its docs, 'Interacting with output widgets from "
+    "background threads'), so in JupyterLab the chart never appears while typing (it does when "
+    "the listener runs inside a cell). Use output.append_display_data(...) / set `outputs`.",
 )
 def test_draft_chart_redraws_after_a_pause_in_typing(lab: LabPage, lab_root):
     path = lesson_path(lab_root, LESSON_05)
