@@ -17,13 +17,13 @@ from labkit import (
     button,
     classify_rows,
     exercise,
+    expect,
     expect_text,
     lesson_path,
     read_answers,
     toggle,
     wait_for,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

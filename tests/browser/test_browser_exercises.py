@@ -21,11 +21,11 @@ from labkit import (
     LabPage,
     classify_rows,
     exercise,
+    expect,
     read_answers,
     toggle,
     wait_for,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
