@@ -182,7 +182,7 @@ def _radar_listener(output: Any) -> Callable[[Any], None]:
         if not isinstance(analysis, Mapping) or not isinstance(analysis.get("criteria"), Mapping):
             return
         if not analysis.get("words"):  # nothing typed yet: no chart of an empty draft
-            output.clear_output()
+            output.outputs = ()
             return
         from . import plots
 
@@ -192,9 +192,7 @@ def _radar_listener(output: Any) -> Callable[[Any], None]:
             [_level(criteria.get(c.id)) for c in rubric.criteria],
             rubric.level_names,
         )
-        with output:
-            output.clear_output(wait=True)
-            plots.show(fig, description)
+        plots.show_in(output, fig, description)
 
     return redraw
 

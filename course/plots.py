@@ -23,10 +23,12 @@ from typing import Any
 __all__ = [
     "OKABE_ITO",
     "alignment_heatmap",
+    "bundles",
     "png_bytes",
     "rubric_radar",
     "save",
     "show",
+    "show_in",
     "timeline",
 ]
 
@@ -127,6 +129,22 @@ def save(fig: Any, path: str | Path, dpi: int = 100) -> Path:
     return path
 
 
+def bundles(fig: Any, description: str) -> list[dict[str, Any]]:
+    """The figure as display bundles: the PNG (its text alternative is the description), then
+    the description as a visible, escaped caption."""
+    from .widgets import escape
+
+    encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
+    return [
+        {"image/png": encoded, "text/plain": f"[Figure] {description}"},
+        {
+            "text/html": f'<p class="cak-figure-description"><i>Figure:</i> '
+            f"{escape(description)}</p>",
+            "text/plain": f"Figure: {description}",
+        },
+    ]
+
+
 def show(fig: Any, description: str) -> None:
     """Display the figure inline as PNG, with its description as visible text beside it.
 
@@ -135,17 +153,19 @@ def show(fig: Any, description: str) -> None:
     """
     from IPython.display import display
 
-    from .widgets import escape
+    for bundle in bundles(fig, description):
+        display(bundle, raw=True)
 
-    encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
-    display({"image/png": encoded, "text/plain": f"[Figure] {description}"}, raw=True)
-    display(
-        {
-            "text/html": f'<p class="cak-figure-description"><i>Figure:</i> '
-            f"{escape(description)}</p>",
-            "text/plain": f"Figure: {description}",
-        },
-        raw=True,
+
+def show_in(output: Any, fig: Any, description: str) -> None:
+    """Replace what an ipywidgets Output shows with the figure and its description.
+
+    Sets the widget's outputs directly rather than capturing display calls, so it works the
+    same from a cell, a button click or a timer callback (e.g. redrawing after typing).
+    """
+    output.outputs = tuple(
+        {"output_type": "display_data", "data": bundle, "metadata": {}}
+        for bundle in bundles(fig, description)
     )
 
 

@@ -243,30 +243,43 @@ def lesson(tmp_path):
     return Lesson("05-draft-your-answer", folder=tmp_path)
 
 
-def test_coach_draft_gives_live_feedback_saves_and_redraws_the_radar(lesson, monkeypatch):
-    drawn = []
-    monkeypatch.setattr(plots, "show", lambda fig, description: drawn.append(description))
+def chart_of(draft) -> tuple[str, str]:
+    """(PNG base64, caption HTML) shown in the draft's chart, or ('', '')."""
+    outputs = draft.chart.outputs
+    if not outputs:
+        return "", ""
+    image, caption = (o["data"] for o in outputs)
+    return image["image/png"], caption["text/html"]
+
+
+def test_coach_draft_gives_live_feedback_saves_and_redraws_the_radar(lesson):
+    import base64
+
     company = content.company("northwind-health").as_mapping()
     draft = coach_view.coach_draft(lesson, "draft-answer", company, title="Your answer")
     assert draft.chart is not None and draft.chart in draft.widget.children
-    assert drawn == [], "no chart of an empty draft"
+    assert chart_of(draft) == ("", ""), "no chart of an empty draft"
     text = (
         "In the long run I want to become an analyst whose work changes how patients are cared "
         "for. At Northwind I would grow into preventive-care analytics, working with clinicians."
     )
     draft.text.value = text  # what typing does (no event loop here: analysed at once)
     assert "Coach score:" in draft.live.value and "Alignment" in draft.live.value
-    assert drawn and drawn[-1].startswith("Radar chart of the draft")
+    png, caption = chart_of(draft)
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+    assert "Figure:</i> Radar chart of the draft" in caption
     assert AnswerStore("05-draft-your-answer", lesson.store.folder).get("draft-answer") == text
     summary = draft.summary()
     assert summary.startswith("draft-answer: ") and "coach score" in summary
+    draft.text.value = "   "
+    assert chart_of(draft) == ("", ""), "clearing the draft clears the chart"
 
 
-def test_coach_draft_escapes_hostile_drafts(lesson, monkeypatch):
-    monkeypatch.setattr(plots, "show", lambda fig, description: None)
+def test_coach_draft_escapes_hostile_drafts(lesson):
     draft = coach_view.coach_draft(lesson, "draft-answer", {"name": SCRIPT, "values": [SCRIPT]})
     draft.set_value(SCRIPT * 20 + " \U0001f600 مرحبا")
     assert "<script>" not in draft.live.value and "Coach score" in draft.live.value
+    assert "<script>" not in chart_of(draft)[1]
 
 
 def test_no_chart_under_nbgrader(lesson, monkeypatch):
