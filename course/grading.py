@@ -61,11 +61,16 @@ def _timeouts(notebook: Path) -> int:
 
 
 def _error_line(outcome: dict[str, Any]) -> str:
-    text = outcome.get("error") or outcome.get("log") or ""
+    """The most telling line of a failed nbgrader run: its innermost exception."""
+    import re
+
+    text = f"{outcome.get('log') or ''}\n{outcome.get('error') or ''}"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    pattern = re.compile(r"^([\w.]*(Error|Exception|Timeout)\w*): (.+)$")
     for line in reversed(lines):
-        if "Error" in line or "Exception" in line:
-            return line[:200]
+        match = pattern.match(line)
+        if match and "NbGraderException" not in match.group(1):
+            return f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(3)}"[:200]
     return lines[-1][:200] if lines else "no detail"
 
 

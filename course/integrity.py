@@ -55,6 +55,7 @@ def compare(released: Any, submitted: Any) -> list[str]:
         if meta.get("grade_id") and (meta.get("locked") or meta.get("grade") or meta.get("task")):
             tracked[meta["grade_id"]] = cell
     seen = set()
+    added: list[str] = []
     released_sources = {str(cell.get("source", "")) for cell in released.cells}
     for cell in submitted.cells:
         meta = _meta(cell)
@@ -77,7 +78,11 @@ def compare(released: Any, submitted: Any) -> list[str]:
         elif cell.get("cell_type") == "code" and str(cell.get("source", "")) not in (
             released_sources
         ):
-            messages.append(f"added code cell: {_first_line(cell)!r}")
+            added.append(_first_line(cell))
+    if len(added) == 1:
+        messages.append(f"added code cell: {added[0]!r}")
+    elif added:
+        messages.append(f"added {len(added)} code cells (the first: {added[0]!r})")
     for grade_id, cell in tracked.items():
         if grade_id not in seen:
             meta = _meta(cell)

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 
 __all__ = [
     "RestoreMissingCells",
@@ -83,7 +82,7 @@ class StripHiddenTests(ClearHiddenTests):
         return cell, resources
 
 
-class StripWidgetOutputs(Preprocessor):
+class StripWidgetOutputs(NbGraderPreprocessor):
     """Replace widget outputs with a note; a report cannot show live widgets."""
 
     def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
@@ -94,7 +93,7 @@ class StripWidgetOutputs(Preprocessor):
         return cell, resources
 
 
-class StripAddedCellOutputs(Preprocessor):
+class StripAddedCellOutputs(NbGraderPreprocessor):
     """Drop the outputs of code cells that are not part of the assignment (the learner's own)."""
 
     def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:

@@ -105,7 +105,8 @@ def watchdog(seconds: float) -> Iterator[threading.Event]:
     """Kill every kernel this process started if the block runs longer than `seconds`.
 
     Yields an Event that is set when the watchdog fired. nbclient then sees its kernel die and
-    nbgrader records the failure; the caller reports the time-out.
+    nbgrader records the failure; the caller reports the time-out. Kernels started in the block
+    and still running when it ends are killed too (nothing a learner started outlives grading).
     """
     fired = threading.Event()
     done = threading.Event()
@@ -128,3 +129,6 @@ def watchdog(seconds: float) -> Iterator[threading.Event]:
     finally:
         done.set()
         thread.join(timeout=5)
+        for pid in kernel_processes():
+            if pid not in before:
+                kill_tree(pid)

@@ -1,0 +1,108 @@
+"""exercises/ is generated from solutions/ by nbgrader and kept current; the learners' bundle."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course import keys
+from course.release import release, stale
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+
+def run_kit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_exercises_are_current_with_solutions():
+    done = run_kit("release", "--check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (ROOT / "gradebook.db").exists()  # releasing never makes a gradebook
+
+
+@pytest.fixture
+def kit_copy(tmp_path: Path) -> Path:
+    for name in ("solutions", "exercises"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    return tmp_path
+
+
+def test_a_changed_solution_makes_exercises_stale_until_released(kit_copy):
+    path = kit_copy / "solutions" / "02-research-the-company" / "02-research-the-company.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"][0]["source"] = "# A new title\n"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    problems = stale(kit_copy)
+    assert problems == [
+        "differs from a fresh release: exercises/02-research-the-company/"
+        "02-research-the-company.ipynb"
+    ]
+    release(kit_copy)
+    assert stale(kit_copy) == []
+    assert not (kit_copy / "gradebook.db").exists()
+
+
+def test_release_refuses_an_answers_file_in_solutions(kit_copy):
+    from course.errors import KitError
+
+    folder = kit_copy / "solutions" / "01-aspirations-vs-goals"
+    (folder / "01-aspirations-vs-goals.answers.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(KitError, match="answers files found"):
+        release(kit_copy)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle") / "learners.zip"
+    done = run_kit("bundle", "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def test_the_bundle_holds_exercises_a_wheel_and_a_readme_never_solutions(bundle):
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "learners/README.txt" in names
+    wheels = [n for n in names if n.endswith(".whl")]
+    assert len(wheels) == 1
+    for name in keys.assignments(ROOT / "exercises"):
+        assert f"learners/exercises/{name}/{name}.ipynb" in names
+    assert not any("solutions" in n or n.endswith(".answers.json") for n in names)
+    with zipfile.ZipFile(bundle) as archive:
+        wheel = zipfile.ZipFile(io.BytesIO(archive.read(wheels[0])))
+    inside = wheel.namelist()
+    assert "course/graded.py" in inside and "course/answers.py" in inside
+    assert not any(n.startswith(("solutions/", "exercises/", "tests/")) for n in inside)
+
+
+def test_no_hidden_line_in_the_bundle(bundle):
+    from course.bundle import leaks
+
+    assert leaks(bundle.read_bytes()) == []
+    hidden = [
+        line
+        for name in keys.assignments(ROOT / "solutions")
+        for line in keys.hidden_lines(keys.source_notebook(ROOT / "solutions", name))
+    ]
+    with zipfile.ZipFile(bundle) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            texts = [data.decode("utf-8", "replace")]
+            if info.filename.endswith(".whl"):
+                with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+                    texts = [wheel.read(i).decode("utf-8", "replace") for i in wheel.infolist()]
+            for text in texts:
+                assert not [line for line in hidden if line in text], info.filename
