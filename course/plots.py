@@ -342,11 +342,19 @@ def alignment_heatmap(
             bar = fig.colorbar(image, ax=ax, ticks=range(top + 1), shrink=0.8)
             bar.ax.set_yticklabels([f"{n} {name}" for n, name in enumerate(levels)])
             bar.set_label("How strongly it fits")
+            ax.set_xticks(range(n_cols), [_wrap(c, 16, 4) for c in columns], parse_math=False)
+            ax.set_yticks(range(n_rows), [_wrap(r, 30, 3) for r in rows], parse_math=False)
+            ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
         else:
-            ax.text(0.5, 0.5, "Nothing to show yet", ha="center", va="center")
-        ax.set_xticks(range(n_cols), [_wrap(c, 16, 4) for c in columns], parse_math=False)
-        ax.set_yticks(range(n_rows), [_wrap(r, 30, 3) for r in rows], parse_math=False)
-        ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.text(
+                0.5,
+                0.5,
+                "Nothing to show yet:\nwrite your aspirations above, then rate them",
+                ha="center",
+                va="center",
+            )
         ax.set_xlabel("The company's values and plans")
         ax.set_ylabel("Your aspirations")
         ax.set_title("Where your aspirations meet the company", pad=12)
