@@ -49,7 +49,7 @@ STYLE = """<style>
 .cak-ok {background: #e6f4ea; color: #0d4a1f; padding: 2px 6px; border-radius: 3px;}
 .cak-bad {background: #fde8e8; color: #7a1010; padding: 2px 6px; border-radius: 3px;}
 .cak-miss {background: #f1f1f1; color: #333333; padding: 2px 6px; border-radius: 3px;}
-.cak-note {color: #333333;}
+.cak-note {color: var(--jp-content-font-color1, #333333);}
 .cak-warn {background: #fff4d6; color: #5a3d00; padding: 2px 6px; border-radius: 3px;}
 .cak-wrap .widget-label-basic, .cak-wrap label {white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}

@@ -190,12 +190,6 @@ def test_feedback_colours_have_enough_contrast_in_the_light_theme(classify):
     assert not low, f"feedback under {AAA}:1 contrast: {low}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=".cak-note sets color #333333 with no background, so in JupyterLab Dark the prompts, "
-    "hints and 'Saved at' lines are dark grey on near-black (docs/accessibility.md, finding 2)",
-)
 def test_feedback_stays_readable_in_the_dark_theme(lab: LabPage, classify):
     widget = classify["widget"]
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
