@@ -74,7 +74,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"Starting JupyterLab on {root} at http://{args.ip}:{args.port}/lab", flush=True)
     if not open_browser:
         print("No display found: open the URL with its token printed below.", flush=True)
+    env = lab_environment()
+    if os.name == "posix":
+        # Become JupyterLab: signals (Ctrl+C, a test's terminate) reach the server itself.
+        sys.stdout.flush()
+        os.execve(cmd[0], cmd, env)
     try:
-        return subprocess.call(cmd, env=lab_environment())
+        return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
         return 0
