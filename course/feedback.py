@@ -26,7 +26,8 @@ def leaked_lines(text: str, hidden: list[str]) -> list[str]:
 def generate(workshop: Workshop, learners: list[str] | None = None) -> dict[str, Any]:
     """Write feedback/<learner>/<assignment>/<assignment>.html for every autograded submission.
 
-    Returns {"written": [paths], "problems": [messages]}.
+    Returns {"written": [paths], "problems": [messages], "skipped": [messages]}: a
+    submission nbgrader could not grade has no autograded notebook, so no feedback.
     """
     import html
 
@@ -57,4 +58,11 @@ def generate(workshop: Workshop, learners: list[str] | None = None) -> dict[str,
                 )
                 continue
             written.append(report)
-    return {"written": written, "problems": problems}
+    skipped = []
+    for learner in workshop.submitted_learners():
+        if learners is not None and learner not in learners:
+            continue
+        for folder in sorted((workshop.submitted / learner).iterdir()):
+            if folder.is_dir() and not (workshop.autograded / learner / folder.name).is_dir():
+                skipped.append(f"{learner}/{folder.name}: not autograded (see flags.json)")
+    return {"written": written, "problems": problems, "skipped": skipped}

@@ -7,7 +7,8 @@ map it over learners later):
    and flags changed or deleted read-only and test cells and added code cells;
 2. runs nbgrader's own autograde (NbGraderAPI.autograde) with a per-cell time limit, under a
    wall-clock limit per learner that kills a kernel ignoring interrupts (course.procs);
-3. recomputes every autograded cell outside the learner's kernel, from the answers file and
+3. recomputes every autograded cell outside the learner's kernel, from the answers file as
+   handed in (snapshotted before nbgrader runs the notebook; put back if a cell rewrote it) and
    the key in the source notebook's hidden tests (course.keys), records the recomputed score
    in the gradebook and flags any disagreement: a cell the learner added can replace `course`
    inside the kernel, never here.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -97,16 +99,16 @@ def _precheck(workshop: Workshop, learner: str, assignment: str) -> list[str]:
 
 
 def _reconcile(
-    workshop: Workshop, learner: str, assignment: str, scorings: dict[str, Any]
+    workshop: Workshop, learner: str, assignment: str, scorings: dict[str, Any], folder: Path
 ) -> tuple[dict[str, Any], list[str]]:
-    """Recompute each autograded cell from the answers file; record it in the gradebook.
+    """Recompute each autograded cell from the answers file in `folder`; record it in the
+    gradebook.
 
     Returns ({grade_id: {"score", "max_score", "notebook_score", "exercise", "kind", "items"}},
     messages about disagreements and answer problems).
     """
     from nbgrader.api import MissingEntry
 
-    folder = workshop.submission(learner, assignment)
     cells: dict[str, Any] = {}
     messages: list[str] = []
     problems: list[str] = []
@@ -145,6 +147,34 @@ def _reconcile(
         gb.db.commit()
     messages.extend(f"answers: {p}" for p in problems)
     return cells, messages
+
+
+def _plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """The files of a submission folder as handed in (they are small)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if _plain_file(p)}
+
+
+def _restore(folder: Path, snapshot: dict[str, bytes]) -> bool:
+    """Put a submission folder back as handed in; return whether anything had changed.
+
+    The learner's notebook runs with the grader's permissions while nbgrader grades it, so a
+    cell could rewrite its own handed-in files (say, a perfect answers file).
+    """
+    changed = False
+    for path in folder.iterdir():
+        if _plain_file(path) and path.name not in snapshot:
+            path.unlink()
+            changed = True
+    for name, data in snapshot.items():
+        path = folder / name
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            changed = True
+    return changed
 
 
 def _scores(workshop: Workshop, learner: str, assignment: str) -> tuple[float, float, float]:
@@ -196,6 +226,7 @@ def grade_learner(
             flags.append(f"{assignment}: not handed in")
             continue
         notes = _precheck(workshop, learner, assignment)
+        handed_in = _snapshot(folder)
         remaining = learner_timeout - (time.monotonic() - started)
         if remaining <= 1:
             entry["status"] = "time limit"
@@ -224,9 +255,20 @@ def grade_learner(
             slow = _timeouts(autograded) if outcome.get("success") else 0
             if slow:
                 notes.append(f"{slow} cell(s) ran past the {cell_timeout} s limit and were stopped")
+        if _restore(folder, handed_in):
+            notes.append(
+                "the submission's files changed while it was graded (a cell wrote to them); "
+                "the handed-in files were put back and graded"
+            )
         scorings = keys.scorings(workshop.source_notebook(assignment))
         try:
-            entry["cells"], more = _reconcile(workshop, learner, assignment, scorings)
+            with tempfile.TemporaryDirectory(prefix="kit-answers-") as copy:
+                for name, data in handed_in.items():
+                    if name.endswith(".answers.json"):
+                        (Path(copy) / name).write_bytes(data)
+                entry["cells"], more = _reconcile(
+                    workshop, learner, assignment, scorings, Path(copy)
+                )
             notes.extend(more)
         except Exception as exc:  # one bad submission never stops the batch
             notes.append(f"scores could not be recomputed ({exc.__class__.__name__}: {exc})")
@@ -297,6 +339,12 @@ def grade(
     if jobs < 1:
         raise KitError("--jobs must be 1 or more")
     workshop = open_workshop(root)
+    if jobs > 1:
+        print(
+            "note: learners are graded one at a time for now (--jobs is kept for the parallel "
+            "runner); grade_learner is the unit it will spread over workers.",
+            file=out,
+        )
     if zip_path is not None:
         from .intake import unpack_submissions
 

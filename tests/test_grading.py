@@ -98,6 +98,17 @@ package = types.ModuleType("course")
 package.graded = fake
 sys.modules["course"] = package
 sys.modules["course.graded"] = fake"""
+#: A cell that rewrites the learner's own handed-in answers file while nbgrader runs it (the
+#: keys could be read from the grader's disk; here they are simply written out).
+REWRITER = """import json, pathlib
+here = pathlib.Path.cwd()
+name = here.name + ".answers.json"
+target = here.parents[2] / "submitted" / here.parent.name / here.name / name
+perfect = {"statements": {"a1": "aspiration", "a2": "goal", "a3": "goal", "a4": "aspiration",
+           "a5": "goal", "a6": "aspiration", "a7": "goal", "a8": "aspiration"},
+           "ideas": {"q1": "a", "q2": "b", "q3": "c", "q4": "a"}}
+for path in (target, here / name):
+    path.write_text(json.dumps({"schema": 1, "notebook": here.name, "answers": perfect}))"""
 STUBBORN = """import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 while True:
@@ -234,6 +245,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         hand_in(workshop, "loop", A01, with_cell("while True:\n    pass")), A01, PARTIAL_01
     )
     write_answers(hand_in(workshop, "stubborn", A01, with_cell(STUBBORN)), A01, PARTIAL_01)
+    rewriter = hand_in(workshop, "rewriter", A01, with_cell(REWRITER))
+    write_answers(rewriter, A01, PARTIAL_01)
+    graded_bytes = (rewriter / f"{A01}.answers.json").read_bytes()
     (hand_in(workshop, "badjson", A01) / f"{A01}.answers.json").write_text("{not json", "utf-8")
     (hand_in(workshop, "wrongtypes", A01) / f"{A01}.answers.json").write_text(
         json.dumps(
@@ -271,6 +285,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "flags": json.loads((workshop / "flags.json").read_text(encoding="utf-8")),
         "executed": executed,
         "names": names,
+        "rewriter_bytes": graded_bytes,
     }
 
 
@@ -316,6 +331,7 @@ def test_the_batch_completes_and_exits_1_because_learners_were_flagged(graded):
         "badjson",
         "wrongtypes",
         "noanswers",
+        "rewriter",
         "absent",
     }
     assert set(graded["flags"]) == expected
@@ -411,6 +427,7 @@ def test_per_item_verdicts_are_recorded_for_the_report(graded):
         ("standin", "added code cell"),
         ("loop", f"ran past the {CELL_TIMEOUT} s limit"),
         ("stubborn", "A cell timed out"),
+        ("rewriter", "the submission's files changed while it was graded"),
     ],
 )
 def test_tampering_never_scores_above_the_honest_work_and_is_flagged(
@@ -427,6 +444,13 @@ def test_a_stand_in_course_fools_the_kernel_but_not_the_recomputation(graded):
     assert entry["statements"]["notebook_score"] == 8.0  # the stand-in's answer, in the kernel
     assert entry["statements"]["score"] == 5.0  # what the answers file earns
     assert "the notebook scored 8 but the answers file earns 5" in flags_of(graded, "standin")
+
+
+def test_a_cell_rewriting_its_answers_file_gains_nothing_and_the_file_is_put_back(graded):
+    entry = graded["results"]["rewriter"]["assignments"][A01]["cells"]
+    assert entry["statements"]["notebook_score"] == 8.0  # the kernel read the rewritten file
+    folder = graded["workshop"] / "submitted" / "rewriter" / A01
+    assert (folder / f"{A01}.answers.json").read_bytes() == graded["rewriter_bytes"]
 
 
 def test_deleted_test_cells_were_restored_and_run(graded):
@@ -516,7 +540,7 @@ def test_feedback_never_shows_a_hidden_test_line(graded, feedback):
         if p.is_dir()
     }
     assert set(feedback) == autograded
-    assert len(feedback) == 19  # every handed-in notebook but the one nbgrader failed on
+    assert len(feedback) == 20  # every handed-in notebook but the one nbgrader failed on
     for where, page in feedback.items():
         for line in hidden:
             assert line not in page and line not in html.unescape(page), (where, line)

@@ -22,6 +22,8 @@ def run(args: argparse.Namespace) -> int:
     workshop = open_workshop(args.workshop)
     outcome = generate(workshop, args.learner)
     print(f"Wrote {len(outcome['written'])} feedback reports in {workshop.feedback}.")
+    for note in outcome["skipped"]:
+        print(f"  no feedback: {note}")
     for problem in outcome["problems"]:
         print(f"  problem: {problem}")
     return 1 if outcome["problems"] else 0
