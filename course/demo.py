@@ -29,6 +29,8 @@ from .workshop import Workshop
 __all__ = ["build", "draft_for", "learner_answers", "simulate_submission"]
 
 COMPANIES = ("northwind-health", "brightpath-learning", "solvane-energy")
+#: The file that marks a folder as a demo workshop (the demo recreates only such folders).
+MARKER = "DEMO.txt"
 
 # Sentences to assemble drafts from, weakest to strongest; {name}, {value}, {plan}, {role} and
 # {skill} come from the company profile.
@@ -171,12 +173,21 @@ def build(
         raise KitError("--learners must be at least 1")
     rng = random.Random(seed)
     root = Path(root)
+    marker = root / MARKER
+    if root.exists() and any(root.iterdir()) and not marker.exists():
+        from .errors import KitError
+
+        raise KitError(
+            f"{root} exists and is not a demo workshop; the demo recreates its folder, so pick "
+            "a new or empty one"
+        )
     if (root / "submitted").exists():
         shutil.rmtree(root / "submitted")
     for stale in ("autograded", "feedback", "results", "report"):
         shutil.rmtree(root / stale, ignore_errors=True)
     (root / "gradebook.db").unlink(missing_ok=True)
     root.mkdir(parents=True, exist_ok=True)
+    marker.write_text("A simulated class made by `python -m course demo`; safe to delete.\n")
     ids = [f"learner{n:02d}" for n in range(1, learners + 1)]
     roster = root / "roster.csv"
     roster.write_text("id,first_name,last_name\n" + "".join(f"{i},Demo,{i}\n" for i in ids))

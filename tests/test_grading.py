@@ -497,18 +497,29 @@ def test_a_roster_learner_without_a_folder_is_flagged(graded):
     assert graded["results"]["absent"]["assignments"] == {}
 
 
-def test_regrading_a_learner_is_idempotent(graded):
+def test_regrading_a_learner_is_idempotent_and_keeps_manual_grades(graded):
     from course.grading import grade_learner
     from course.procs import tools_on_path
+    from course.workshop import open_workshop
 
     tools_on_path()
+    workshop = open_workshop(graded["workshop"])
+    with workshop.gradebook() as gb:  # a grader scored one rubric cell in the formgrader
+        grade = gb.find_grade("rubric-alignment", A05, A05, "partial")
+        grade.manual_score = 2.0
+        grade.needs_manual_grade = False
+        gb.db.commit()
     again = grade_learner(graded["workshop"], "partial", cell_timeout=CELL_TIMEOUT)
     before = graded["results"]["partial"]["assignments"]
     for assignment in (A01, A05):
-        assert again["assignments"][assignment]["score"] == before[assignment]["score"]
         assert again["assignments"][assignment]["cells"] == before[assignment]["cells"]
+    assert again["assignments"][A01]["score"] == before[A01]["score"] == 7.0
+    assert again["assignments"][A05]["score"] == before[A05]["score"] + 2.0
     assert again["flags"] == graded["flags"]["partial"]
     assert gradebook_scores(graded["workshop"], "partial", A01)["score"] == 7.0
+    book = gradebook_scores(graded["workshop"], "partial", A05)
+    assert book["grades"]["rubric-alignment"][1] == 2.0  # the grader's score survives
+    assert book["score"] == 3.0
 
 
 # --------------------------------------------------------------------------- feedback and report

@@ -55,3 +55,13 @@ def test_demo_grades_and_reports_and_exits_0(tmp_path):
     assert (tmp_path / "d" / "grades.csv").is_file()
     results = sorted(p.stem for p in (tmp_path / "d" / "results").glob("*.json"))
     assert results == ["learner01", "learner02"]
+
+
+def test_the_demo_never_overwrites_a_folder_that_is_not_a_demo(tmp_path):
+    from course.errors import KitError
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "gradebook.db").write_text("precious", encoding="utf-8")
+    with pytest.raises(KitError, match="not a demo workshop"):
+        demo.build(tmp_path / "real", learners=2, grade=False)
+    assert (tmp_path / "real" / "gradebook.db").read_text(encoding="utf-8") == "precious"
