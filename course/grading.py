@@ -388,7 +388,8 @@ def grade(
     print(summary_table(records, workshop.assignments()), file=out)
     flagged = [learner for learner, messages in flags.items() if messages]
     print(
-        f"\nGraded {len(records)} learners: grades.csv and flags.json in {workshop.root}. "
+        f"\nGraded {len(records)} learner{'' if len(records) == 1 else 's'}: grades.csv and "
+        f"flags.json in {workshop.root}. "
         f"{len(flagged)} flagged" + (f": {', '.join(flagged)}" if flagged else "."),
         file=out,
     )

@@ -48,6 +48,9 @@ def generate(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT_ROO
     """Generate every assignment of `root`/solutions into `out` (no gradebook); return them."""
     from nbgrader.apps import NbGraderAPI
 
+    from .procs import tools_on_path
+
+    tools_on_path()
     root = Path(root).resolve()
     config = kit_config(root)
     source = root / config.CourseDirectory.source_directory
