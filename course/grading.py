@@ -99,7 +99,12 @@ def _precheck(workshop: Workshop, learner: str, assignment: str) -> list[str]:
 
 
 def _reconcile(
-    workshop: Workshop, learner: str, assignment: str, scorings: dict[str, Any], folder: Path
+    workshop: Workshop,
+    learner: str,
+    assignment: str,
+    scorings: dict[str, Any],
+    folder: Path,
+    db_url: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Recompute each autograded cell from the answers file in `folder`; record it in the
     gradebook.
@@ -112,7 +117,7 @@ def _reconcile(
     cells: dict[str, Any] = {}
     messages: list[str] = []
     problems: list[str] = []
-    with workshop.gradebook() as gb:
+    with workshop.gradebook(db_url) as gb:
         try:
             gb.find_submission(assignment, learner)
         except MissingEntry:
@@ -177,11 +182,13 @@ def _restore(folder: Path, snapshot: dict[str, bytes]) -> bool:
     return changed
 
 
-def _scores(workshop: Workshop, learner: str, assignment: str) -> tuple[float, float, float]:
+def _scores(
+    workshop: Workshop, learner: str, assignment: str, db_url: str | None = None
+) -> tuple[float, float, float]:
     """(score, max_score, needing-manual-grading count) of a submission from the gradebook."""
     from nbgrader.api import MissingEntry
 
-    with workshop.gradebook() as gb:
+    with workshop.gradebook(db_url) as gb:
         try:
             submission = gb.find_submission(assignment, learner)
         except MissingEntry:
@@ -197,11 +204,14 @@ def grade_learner(
     cell_timeout: int = CELL_TIMEOUT,
     learner_timeout: float = LEARNER_TIMEOUT,
     api: Any = None,
+    db_url: str | None = None,
 ) -> dict[str, Any]:
     """Grade one learner's submissions; return plain data (also saved as results/<learner>.json).
 
     {"learner", "seconds", "flags": [...], "assignments": {name: {"status", "score",
     "max_score", "pending_manual", "cells": {...}}}}. Never raises for a bad submission.
+    `db_url` points nbgrader and the kit at another gradebook (a parallel worker's own copy,
+    merged after); `api` reuses an NbGraderAPI across learners (it takes seconds to import).
     """
     from . import keys
     from .procs import watchdog
@@ -236,7 +246,10 @@ def grade_learner(
             )
         elif (folder / f"{assignment}.ipynb").is_file():
             if api is None:
-                api = workshop.api(**{"Execute.timeout": int(cell_timeout)})
+                overrides: dict[str, Any] = {"Execute.timeout": int(cell_timeout)}
+                if db_url:
+                    overrides["CourseDirectory.db_url"] = db_url
+                api = workshop.api(**overrides)
             with watchdog(remaining) as fired:
                 outcome = api.autograde(assignment, learner, force=True, create=True)
             if fired.is_set():
@@ -267,12 +280,12 @@ def grade_learner(
                     if name.endswith(".answers.json"):
                         (Path(copy) / name).write_bytes(data)
                 entry["cells"], more = _reconcile(
-                    workshop, learner, assignment, scorings, Path(copy)
+                    workshop, learner, assignment, scorings, Path(copy), db_url
                 )
             notes.extend(more)
         except Exception as exc:  # one bad submission never stops the batch
             notes.append(f"scores could not be recomputed ({exc.__class__.__name__}: {exc})")
-        score, max_score, pending = _scores(workshop, learner, assignment)
+        score, max_score, pending = _scores(workshop, learner, assignment, db_url)
         entry.update(score=score, max_score=max_score, pending_manual=pending)
         flags.extend(f"{assignment}: {note}" for note in notes)
     record["seconds"] = round(time.monotonic() - started, 1)

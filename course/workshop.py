@@ -161,13 +161,13 @@ class Workshop:
 
         return NbGraderAPI(config=self.config(**overrides))
 
-    def gradebook(self) -> Any:
-        """nbgrader's Gradebook of this workshop; use it as a context manager."""
+    def gradebook(self, db_url: str | None = None) -> Any:
+        """nbgrader's Gradebook of this workshop (or the one at `db_url`), as a context manager."""
         tools_on_path()
         _quiet_sqlalchemy()
         from nbgrader.api import Gradebook
 
-        return Gradebook(self.db_url, COURSE_ID)
+        return Gradebook(db_url or self.db_url, COURSE_ID)
 
     def source_notebook(self, assignment: str) -> Path:
         return self.source / assignment / f"{assignment}.ipynb"
