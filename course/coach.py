@@ -26,10 +26,12 @@ __all__ = [
     "CRITERIA",
     "CRITERION_TIPS",
     "FLAGS",
+    "FLAG_LABELS",
     "LEVEL_NAMES",
     "MAX_ANALYSED_CHARS",
     "NO_COMPANY_TIP",
     "RUBRIC",
+    "SHAPE_ADVICE",
     "TIPS",
     "Classification",
     "Feedback",
@@ -102,6 +104,24 @@ FLAGS: tuple[str, ...] = (
     "hedging",
     "cliche",
     "implausible_claim",
+)
+
+#: What each flag means, in plain English for a learner (shown as "Watch out for: ...").
+FLAG_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "too_short": "too short to carry an aspiration and a reason",
+        "too_long": "too long: over two minutes spoken",
+        "no_aspiration": "no long-term aspiration, only a job title or dated goals",
+        "generic_no_company": "nothing ties it to this company",
+        "salary_focus": "talk of pay or money",
+        "exit_plan": "plans to leave, or the job as a stopgap",
+        "wants_interviewer_job": "aiming at the interviewer's own job",
+        "personal_life": "personal plans rather than your career",
+        "negativity": "criticism of past employers or colleagues",
+        "hedging": "hedging words (I guess, maybe, I'm not sure)",
+        "cliche": "stock phrases instead of evidence",
+        "implausible_claim": "claims that are hard to believe",
+    }
 )
 
 #: What to do instead, one tip per flag. Tips never quote the learner's text.
@@ -182,6 +202,12 @@ CRITERION_TIPS: Mapping[str, str] = MappingProxyType(
             "you will contribute, in 60 to 90 seconds."
         ),
     }
+)
+
+#: What a well-shaped answer holds, in order (the concision criterion's "clear shape").
+SHAPE_ADVICE = (
+    "add a clear shape: aspiration, then how this role builds toward it, then what you will "
+    "contribute"
 )
 
 #: Added when analyze() gets no company profile.
@@ -364,6 +390,13 @@ _HORIZON = _rx(
     r"\bin the (?:years|decades) (?:ahead|to come)\b",
     r"\bover the (?:coming|next few|next several) (?:years|decades)\b",
     r"\bin the coming (?:years|decades)\b",
+    # A decade or more ahead ("over the next decade", "in ten years' time"); five years or less
+    # stays a deadline, the mark of a goal.
+    r"\b(?:over|in|within|during|across) (?:the )?(?:next|coming|following) (?:decade|"
+    r"(?:ten|fifteen|twenty|10|15|20) years)\b",
+    r"\b(?:in|within) (?:a|the next) decade\b",
+    r"\b(?:ten|fifteen|twenty|10|15|20) years (?:from now|down the (?:line|road|track))\b",
+    r"\bin (?:ten|fifteen|twenty|10|15|20) years(?:'|'s)? time\b",
     r"\b(?:in (?:the )?future|down the (?:road|line|track)|over time|in time|lifelong|later on|"
     r"later|at some point|for the long haul|years from now|before i retire|as i grow|"
     r"as i gain experience|once i'm experienced|once i have (?:more )?experience)\b",
@@ -375,6 +408,10 @@ _HORIZON = _rx(
 _OPEN = _rx(
     r"\b(?:become|be|grow into|the|that's the) (?:the |a |an )?(?:kind|sort|type) of\b",
     r"\bthe kind where\b",
+    # Whoever they want to become, described by what they will do ("become a transport planner
+    # who makes ...", "grow into an economist whose work ..."), not by the title alone.
+    r"\b(?:become|becoming|be|being|grow into|growing into) (?:a|an|the) (?:[a-z-]+ ){0,3}?"
+    r"[a-z-]+ (?:who|whose)\b",
     r"\b(?:someone|somebody|the person|the one|a person|(?:a|an|the) (?:[a-z-]+ ){0,2}"
     r"(?:engineer|analyst|teacher|lawyer|leader|manager|nurse|designer|developer|professional|"
     r"specialist|expert|voice|scientist|architect|researcher|advocate|mentor|coach)) "
@@ -1083,9 +1120,29 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
     elif STRONG_MIN_SECONDS <= seconds <= STRONG_MAX_SECONDS and parts == 3:
         concision, why["concision"] = 3, "a good length with the three-part shape"
     elif STRONG_MIN_SECONDS <= seconds <= STRONG_MAX_SECONDS:
-        concision, why["concision"] = 2, f"a good length, but only {parts} of the 3 parts"
+        missing = [
+            name
+            for name, found in (
+                ("a long-term aspiration", aspiration >= 2),
+                ("how this role builds toward it", builds),
+                ("what you will contribute", contributes),
+            )
+            if not found
+        ]
+        concision, why["concision"] = (
+            2,
+            (f"a good length, but {SHAPE_ADVICE} (not found: {'; '.join(missing)})"),
+        )
+    elif seconds < STRONG_MIN_SECONDS:
+        concision, why["concision"] = (
+            2,
+            (f"a little short: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"),
+        )
     else:
-        concision, why["concision"] = 2, "somewhat short or long"
+        concision, why["concision"] = (
+            2,
+            (f"a little long: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"),
+        )
 
     levels = {
         "aspiration": aspiration,

@@ -129,6 +129,10 @@ def test_vocabulary_and_tips_cover_every_flag() -> None:
     )
     assert set(coach.TIPS) == set(coach.FLAGS)
     assert all(len(tip) > 40 for tip in coach.TIPS.values())
+    # Every flag has a plain-English label for the screen (not its id made pretty).
+    assert set(coach.FLAG_LABELS) == set(coach.FLAGS)
+    for flag, label in coach.FLAG_LABELS.items():
+        assert label and "_" not in label and label.lower() != flag.replace("_", " "), flag
     assert set(coach.CRITERION_TIPS) == set(coach.CRITERIA)
     assert set(coach.RUBRIC) == set(coach.CRITERIA)
 
@@ -278,6 +282,37 @@ def test_aspiration_levels(northwind: dict[str, Any]) -> None:
     assert coach.analyze("I will finish the course by Friday.", northwind).aspiration == 1
 
 
+# Common ways of stating a long-term aspiration: each, followed by the role as the first step,
+# is a clear direction with a near-term step (rubric level 3).
+COMMON_OPENINGS = (
+    "In the long run I want to become a health economist who makes prevention the easy choice "
+    "for hospitals.",
+    "In the long run I want to become a transport planner who makes public transport the easy "
+    "choice for everyone in a city.",
+    "My aspiration is to become a health economist whose work helps hospitals prevent illness.",
+    "Over the next decade I want to become a health economist who changes how hospitals plan.",
+    "Over the next decade I hope to grow into a specialist in preventive-care analytics.",
+    "In ten years' time I want to be leading analytics work that helps hospitals prevent illness.",
+)
+STEP = " This Junior Data Analyst role is the first step toward that."
+
+
+@pytest.mark.parametrize("opening", COMMON_OPENINGS)
+def test_common_phrasings_of_a_long_term_aspiration_score_3(
+    opening: str, northwind: dict[str, Any]
+) -> None:
+    fb = coach.analyze(opening + STEP, northwind)
+    assert fb.aspiration == 3, (opening, fb.why[0])
+    assert "no_aspiration" not in fb.flags
+
+
+def test_what_the_person_will_do_not_the_title_makes_it_strong(northwind) -> None:
+    title = "In the long run I want to become a senior health economist."
+    assert coach.analyze(title + STEP, northwind).aspiration < 3, "a title, not a direction"
+    described = title[:-1] + " who helps hospitals prevent illness."
+    assert coach.analyze(described + STEP, northwind).aspiration == 3
+
+
 def test_alignment_levels(northwind: dict[str, Any]) -> None:
     assert coach.analyze(BASE, northwind).alignment == 3
     assert coach.analyze(GENERIC + " I'd love to work at Northwind.", northwind).alignment == 2
@@ -333,9 +368,25 @@ def test_concision_levels(northwind: dict[str, Any]) -> None:
     ) + (" The clinic was small and the work was varied, with lots of different reports.")
     fb = coach.analyze(no_contribution, northwind)
     assert 45 <= fb.seconds <= 120 and fb.concision == 2
+    # The reason says what is missing, never "somewhat short or long" for a good length.
+    why = dict(zip(coach.CRITERIA, fb.why, strict=True))["concision"]
+    assert coach.SHAPE_ADVICE in why and "what you will contribute" in why.split("not found")[1]
+    shape = "add a clear shape: aspiration, then how this role builds toward it, then what you "
+    assert shape + "will contribute" in why
+    assert "short" not in why and "long" not in why.replace("long-term", "")
     somewhat_short = coach.analyze(BASE[:300], northwind)
     assert 20 <= somewhat_short.seconds < 45 and somewhat_short.concision == 2
+    assert "a little short" in somewhat_short.why[coach.CRITERIA.index("concision")]
     assert coach.analyze("Data, one day.", northwind).concision == 1
+
+
+def test_concision_is_3_for_any_length_in_range_with_the_shape(northwind) -> None:
+    # BASE padded with extra evidence up to the top of the range keeps its shape and its 3.
+    extra = " At the clinic I also cleaned the referral data every week for the nurses."
+    for n in range(6):
+        fb = coach.analyze(BASE + extra * n, northwind)
+        if 45 <= fb.seconds <= 120:
+            assert fb.concision == 3, (n, fb.seconds, fb.why)
 
 
 def test_criterion_tip_only_when_no_flag_explains_it(northwind: dict[str, Any]) -> None:

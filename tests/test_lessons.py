@@ -407,7 +407,9 @@ def test_a_learner_who_gets_everything_right(repo_copy):
     assert "alignment-matrix: 15/15" in text["03-align-your-aspirations"]
     draft_line = next(t for t in text["05-draft-your-answer"] if t.startswith("draft-answer:"))
     score = int(re.search(r"coach score (\d+)/18", draft_line)[1])
-    assert score >= 15, draft_line
+    # The strong draft opens "In the long run I want to become a transport planner who makes
+    # ...": a clear long-term aspiration with a near-term step, so every criterion is at 3.
+    assert score == 18, draft_line
     # The answers files hold exactly what was injected, through the widgets.
     for lesson_id, injected in answers.items():
         on_disk = saved(folder, lesson_id)
