@@ -345,19 +345,24 @@ def alignment_heatmap(
             ax.set_xticks(range(n_cols), [_wrap(c, 16, 4) for c in columns], parse_math=False)
             ax.set_yticks(range(n_rows), [_wrap(r, 30, 3) for r in rows], parse_math=False)
             ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
+            ax.set_xlabel("The company's values and plans")
+            ax.set_ylabel("Your aspirations")
+            ax.set_title("Where your aspirations meet the company", pad=12)
         else:
-            ax.set_xticks([])
-            ax.set_yticks([])
+            # A clean placeholder: no axes, ticks or axis labels around an empty frame.
+            fig.set_size_inches(8, 1.5)
+            ax.set_axis_off()
             ax.text(
                 0.5,
                 0.5,
-                "Nothing to show yet:\nwrite your aspirations above, then rate them",
+                "Nothing to show yet: write your aspirations above, then rate them\n"
+                "against the company's values and plans.",
                 ha="center",
                 va="center",
+                color="#333333",
+                transform=ax.transAxes,
+                bbox={"boxstyle": "round,pad=0.8", "facecolor": "#f4f4f4", "edgecolor": "#bbbbbb"},
             )
-        ax.set_xlabel("The company's values and plans")
-        ax.set_ylabel("Your aspirations")
-        ax.set_title("Where your aspirations meet the company", pad=12)
         fig.tight_layout()
     return fig, describe_alignment(rows, columns, grid, levels)
 

@@ -131,6 +131,16 @@ def test_heatmap_without_data_says_so():
     assert_png(fig)
 
 
+@pytest.mark.parametrize("rows, columns", [([], COLUMNS), (ROWS, []), ([], [])])
+def test_an_empty_heatmap_is_a_clean_placeholder_without_axes(rows, columns):
+    fig, _description = plots.alignment_heatmap(rows, columns, [])
+    (ax,) = fig.axes
+    assert not ax.axison, "no frame, ticks or axis labels around the message"
+    shown = [t.get_text() for t in texts(fig)]
+    assert len(shown) == 1 and shown[0].startswith("Nothing to show yet"), shown
+    assert_legible(fig)
+
+
 # --------------------------------------------------------------------------- radar
 
 CRITERIA = [c.name for c in content.rubric().criteria]
