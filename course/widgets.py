@@ -54,6 +54,25 @@ STYLE = """<style>
 .cak-wrap .widget-label-basic, .cak-wrap label {white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}
 .cak-item {margin: 4px 0 8px 0;}
+.cak-ex .widget-html > .widget-html-content {line-height: var(--jp-content-line-height, 1.6);}
+.cak-ex blockquote.cak-context {margin: 6px 0 10px 4px; padding: 2px 12px;
+  border-left: 3px solid var(--jp-border-color1, #bdbdbd);}
+.cak-ex blockquote.cak-context p {margin: 0 0 0.5em 0;}
+.cak-inline .widget-radio-box {flex-direction: row; flex-wrap: wrap; gap: 4px 24px;}
+.cak-inline.widget-radio {width: auto;}
+.cak-inline .widget-radio-box label {width: auto; white-space: nowrap !important;}
+.cak-inline input[type="radio"] {width: 1.15em; height: 1.15em;}
+.cak-ex .widget-textarea textarea, .cak-ex .widget-text input {
+  font-family: var(--jp-content-font-family, system-ui, sans-serif);
+  font-size: var(--jp-content-font-size1, 14px);}
+.cak-field.widget-inline-hbox {flex-direction: column; align-items: stretch;}
+.cak-field .widget-input {width: 100%; box-sizing: border-box; margin-left: 0;
+  margin-right: 0;}
+.cak-field .widget-label {width: auto; max-width: none; text-align: left; font-weight: 600;
+  margin: 0 0 2px 0; line-height: 1.4;}
+.cak-sr-label .widget-label {position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0);
+  white-space: nowrap !important; margin: -1px; padding: 0;}
 </style>"""
 
 SYMBOL = {
@@ -298,16 +317,19 @@ class Classify(Exercise):
         super().__init__(store, exercise_id, **kwargs)
 
     def _build(self) -> list[W.Widget]:
-        self.toggles: dict[str, W.ToggleButtons] = {}
+        # Native radio buttons, one group per statement: each announces its checked state
+        # (ToggleButtons expose none) and works with Tab and Space. The statement text above
+        # carries the number, so the radios need no description of their own.
+        self.toggles: dict[str, W.RadioButtons] = {}
         rows = []
         for n, (item_id, text) in enumerate(self.items, start=1):
-            toggle = W.ToggleButtons(
+            toggle = W.RadioButtons(
                 options=[(label.capitalize(), label) for label in self.labels],
                 value=None,
-                description=f"{n}.",
-                tooltips=[f"Statement {n}: {label}" for label in self.labels],
-                style={"description_width": "2em", "button_width": "auto"},
+                orientation="horizontal",
+                layout=W.Layout(width="auto"),
             )
+            toggle.add_class("cak-inline")
             toggle.observe(self._changed, names="value")
             self.toggles[item_id] = toggle
             text_html = W.HTML(value=f"<div><b>{n}.</b> {escape(text)}</div>")
@@ -369,8 +391,7 @@ class Choose(Exercise):
         self.boxes: dict[str, W.Checkbox] = {}
         widgets: list[W.Widget] = []
         if self.context:
-            ctx = escape(self.context).replace("\n", "<br>")
-            widgets.append(W.HTML(value=f'<blockquote class="cak-note">{ctx}</blockquote>'))
+            widgets.append(W.HTML(value=context_html(self.context)))
         for option_id, text in self.options:
             box = W.Checkbox(
                 value=False, description=text, indent=False, layout=W.Layout(width="100%")
@@ -417,6 +438,13 @@ class Choose(Exercise):
             f"{checks._num(result.total)}</div>"
         )
         return f"{head}<ul>{''.join(rows)}</ul>"
+
+
+def context_html(text: str) -> str:
+    """A quoted page (e.g. a company's "About us") as safe HTML: one paragraph per line."""
+    paragraphs = [line.strip() for line in str(text).splitlines() if line.strip()]
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return f'<blockquote class="cak-note cak-context">{body}</blockquote>'
 
 
 # --------------------------------------------------------------------------- Quiz
@@ -510,20 +538,27 @@ class Form(Exercise):
         super().__init__(store, exercise_id, **kwargs)
 
     def _build(self) -> list[W.Widget]:
+        # Each field's title is its input's `description`, which ipywidgets renders as a real
+        # <label for=...>: screen readers announce it and clicking it focuses the field. The
+        # cak-field class stacks the label above the input and lets it wrap.
         self.inputs: dict[str, W.Text | W.Textarea] = {}
         rows = []
         for spec in self.fields:
             cls = W.Textarea if spec["multiline"] else W.Text
             box = cls(
                 value="",
+                description=spec["label"],
                 placeholder=spec["placeholder"],
-                layout=W.Layout(width="95%", height="5em" if spec["multiline"] else "auto"),
+                style={"description_width": "initial"},
+                layout=W.Layout(width="95%", flex_flow="column"),
                 continuous_update=False,
             )
+            if spec["multiline"]:
+                box.rows = 4
+            box.add_class("cak-field")
             box.observe(self._changed, names="value")
             self.inputs[spec["id"]] = box
-            label = W.HTML(value=f'<label class="cak-note"><b>{escape(spec["label"])}</b></label>')
-            rows.append(W.VBox([label, box]))
+            rows.append(box)
         return rows
 
     def _normalize(self, value: Any) -> tuple[dict[str, str], list[str]]:
@@ -560,14 +595,21 @@ class Form(Exercise):
 def _field_spec(field: Any) -> dict[str, Any]:
     if isinstance(field, tuple):
         fid, label = field[0], field[1]
-        return {"id": fid, "label": label, "placeholder": "", "multiline": False, "required": True}
-    return {
-        "id": field.id,
-        "label": field.label,
-        "placeholder": field.placeholder,
-        "multiline": field.multiline,
-        "required": field.required,
-    }
+        spec = {"id": fid, "label": label, "placeholder": "", "multiline": False, "required": True}
+    else:
+        spec = {
+            "id": field.id,
+            "label": field.label,
+            "placeholder": field.placeholder,
+            "multiline": field.multiline,
+            "required": field.required,
+        }
+    spec["label"] = str(spec["label"] or "").strip()
+    spec["placeholder"] = str(spec["placeholder"] or "")
+    if not spec["label"]:
+        # Every field needs a name a screen reader can announce: its label.
+        raise KitError(f"form field {spec['id']!r} needs a label")
+    return spec
 
 
 # --------------------------------------------------------------------------- Draft
@@ -648,13 +690,17 @@ class Draft(Exercise):
         self.analyse_now()
 
     def _build(self) -> list[W.Widget]:
+        # The title shows above; `description` names the text area for screen readers (a real
+        # <label for>), hidden on screen by the cak-sr-label class.
         self.text = W.Textarea(
             value="",
+            description=self.title or "Your answer",
             placeholder=self.placeholder,
             rows=self.rows,
             layout=W.Layout(width="95%"),
             continuous_update=True,
         )
+        self.text.add_class("cak-sr-label")
         self.text.observe(self._changed, names="value")
         self.live = W.HTML(value="")
         return [self.text, self.live]

@@ -64,6 +64,21 @@ def test_classify_click_saves_check_scores_and_explains(store):
     assert ex.summary() == "cls: 1/2"
 
 
+def test_classify_uses_native_radio_buttons_one_group_per_statement(store):
+    """Radios announce their checked state (ToggleButtons have no aria-pressed)."""
+    ex = make_classify(store)
+    assert list(ex.toggles) == ["s1", "s2"]
+    for toggle in ex.toggles.values():
+        assert isinstance(toggle, w.W.RadioButtons)
+        assert toggle.value is None, "nothing is chosen until the learner chooses"
+        assert toggle.options == (("Aspiration", "aspiration"), ("Goal", "goal"))
+        assert toggle.orientation == "horizontal" and "cak-inline" in toggle._dom_classes
+        assert toggle.description == "", "the statement above carries the number, once"
+    assert ".cak-inline .widget-radio-box {flex-direction: row" in w.STYLE
+    html = all_html(ex)
+    assert html.count("<b>1.</b>") == 1 and html.count("<b>2.</b>") == 1
+
+
 def test_classify_restores_from_the_file_when_the_cell_runs_again(store, tmp_path):
     make_classify(store).set_value({"s1": "goal", "s2": "goal"})
     again = make_classify(AnswerStore("nb", tmp_path))  # a restarted kernel
@@ -149,6 +164,43 @@ def test_form_saves_fields_and_checks_completeness(store):
     assert (result.score, result.total) == (1, 2)
 
 
+def test_every_form_field_is_labelled_by_its_own_description(store):
+    """ipywidgets renders `description` as a <label for=...> of the input: a real name."""
+    from course import content
+
+    spec = content.form("my-aspirations")
+    ex = w.Form(store, "f", spec.fields)
+    for field in spec.fields:
+        box = ex.inputs[field.id]
+        assert box.description == field.label
+        assert box.style.description_width == "initial", "the whole label shows, not '...'"
+        assert box.layout.flex_flow == "column" and "cak-field" in box._dom_classes
+    assert ".cak-field .widget-label" in w.STYLE
+    assert "<label" not in all_html(ex), "no second, unattached label"
+
+
+def test_a_form_field_without_a_label_is_refused(store):
+    with pytest.raises(KitError, match="needs a label"):
+        w.Form(store, "f", [("asp", "  ")])
+
+
+def test_text_areas_use_the_notebook_font_for_prose(store):
+    assert ".cak-ex .widget-textarea textarea" in w.STYLE
+    rule = w.STYLE.split(".cak-ex .widget-textarea textarea")[1].split("}")[0]
+    assert "font-family: var(--jp-content-font-family" in rule and "monospace" not in rule
+
+
+def test_choose_context_is_shown_as_paragraphs_not_line_breaks(store):
+    page = "Acme (fictional) - About us\nWe build tools.\n\nOur values: <care>."
+    ex = w.Choose(store, "ch", [("a", "A")], key={"a": True}, context=page)
+    html = all_html(ex)
+    assert "<br>" not in html
+    assert "<p>Acme (fictional) - About us</p><p>We build tools.</p>" in html
+    assert "<p>Our values: &lt;care&gt;.</p>" in html
+    # ipywidgets gives HTML widgets a 28px line height: the kit resets it for its exercises.
+    assert ".cak-ex .widget-html > .widget-html-content {line-height:" in w.STYLE
+
+
 def test_draft_shows_live_word_count_and_saves(store):
     ex = w.Draft(store, "draft")
     assert "Start typing" in ex.live.value
@@ -157,6 +209,13 @@ def test_draft_shows_live_word_count_and_saves(store):
     assert saved(store) == {"draft": "word " * 20}
     ex.text.value = "word " * 200
     assert "a good length" in ex.live.value
+
+
+def test_draft_text_area_is_named_for_screen_readers(store):
+    ex = w.Draft(store, "draft", title="Your answer to the question")
+    assert ex.text.description == "Your answer to the question"
+    assert "cak-sr-label" in ex.text._dom_classes and ".cak-sr-label .widget-label" in w.STYLE
+    assert w.Draft(store, "d2").text.description == "Your answer"
 
 
 def test_draft_uses_a_pluggable_analyser_and_survives_its_errors(store):

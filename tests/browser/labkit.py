@@ -488,10 +488,14 @@ def classify_rows(widget: Any, items: Any) -> list[tuple[Any, Any]]:
 
 
 def toggle(row: Any, label: str) -> Any:
-    """The toggle button of one Classify row that stands for `label` (e.g. 'goal')."""
-    return row.locator(
-        "button.widget-toggle-button", has_text=re.compile(rf"^\s*{label}\s*$", re.I)
-    )
+    """The radio button of one Classify row that stands for `label` (e.g. 'goal'), by role and
+    accessible name, as assistive technology finds it."""
+    return row.get_by_role("radio", name=re.compile(rf"^\s*{re.escape(label)}\s*$", re.I))
+
+
+def chosen(row: Any) -> Any:
+    """The checked radio button(s) of one Classify row (the accessibility tree's view)."""
+    return row.get_by_role("radio", checked=True)
 
 
 def button(widget: Any, name: str) -> Any:

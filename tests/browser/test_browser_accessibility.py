@@ -3,6 +3,7 @@
 What these tests cannot check (a screen reader's actual speech, zoom, reflow) is listed with the
 findings in docs/accessibility.md. Known gaps are strict xfails: fixing one turns its test red
 ("XPASS(strict)"), so the marker and the note in docs/accessibility.md go in the same change.
+(None is open at the moment.)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from labkit import (
     LabPage,
     button,
+    chosen,
     classify_rows,
     exercise,
     expect,
@@ -90,10 +92,13 @@ def classify(lab: LabPage, lab_root) -> Iterator[dict[str, Any]]:
 
 
 def focused(lab: LabPage) -> dict[str, Any]:
+    """What has the keyboard focus: its tag, type, text (a form control's label), state."""
     return lab.page.evaluate(
         """() => {
           const e = document.activeElement, s = getComputedStyle(e);
-          return {tag: e.tagName, text: e.textContent.trim(), title: e.title,
+          const label = e.labels && e.labels.length ? e.labels[0].textContent : e.textContent;
+          return {tag: e.tagName, type: e.type || '', text: label.trim(), title: e.title,
+                  checked: !!e.checked,
                   outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px',
                   shadow: s.boxShadow !== 'none'};
         }"""
@@ -114,20 +119,21 @@ def test_classify_check_and_hint_work_from_the_keyboard(lab: LabPage, classify):
     before = notebook_mode(lab, panel)
     first_label, second_label = (label.capitalize() for label in spec.labels[:2])
 
-    (row0, item0), (_row1, item1) = rows[0], rows[1]
+    (row0, item0), (row1, item1) = rows[0], rows[1]
     toggle(row0, spec.labels[0]).focus()
     lab.page.keyboard.press("Tab")
     now = focused(lab)
-    assert now["text"] == second_label and str(1) in now["title"], f"Tab went to {now}"
-    assert now["outline"] or now["shadow"], f"the focused toggle shows no focus ring: {now}"
+    assert (now["type"], now["text"]) == ("radio", second_label), f"Tab went to {now}"
+    assert now["outline"] or now["shadow"], f"the focused radio shows no focus ring: {now}"
     lab.page.keyboard.press("Space")
     assert wait_for(lambda: read_answers(answers).get(CLASSIFY) == {item0.id: spec.labels[1]})
-    expect(toggle(row0, spec.labels[1])).to_have_class(re.compile(r"\bmod-active\b"))
+    expect(toggle(row0, spec.labels[1])).to_be_checked()
 
     lab.page.keyboard.press("Tab")
     now = focused(lab)
-    assert now["text"] == first_label and "2" in now["title"], f"Tab went to {now}"
-    lab.page.keyboard.press("Enter")
+    assert (now["type"], now["text"]) == ("radio", first_label), f"Tab went to {now}"
+    assert row1.evaluate("row => row.contains(document.activeElement)"), "Tab reaches row 2"
+    lab.page.keyboard.press("Space")
     want = {item0.id: spec.labels[1], item1.id: spec.labels[0]}
     assert wait_for(lambda: read_answers(answers).get(CLASSIFY) == want)
 
@@ -151,28 +157,64 @@ def test_classify_check_and_hint_work_from_the_keyboard(lab: LabPage, classify):
 
 def test_every_control_has_a_name(classify):
     spec, widget, rows = classify["spec"], classify["widget"], classify["rows"]
-    for n, (row, _item) in enumerate(rows, start=1):
+    for row, _item in rows:
         for label in spec.labels:
-            control = toggle(row, label)
-            expect(control).to_have_accessible_name(re.compile(label, re.I))
-            # The statement number rides on the title (a tooltip and an accessible description).
-            expect(control).to_have_attribute("title", f"Statement {n}: {label}")
+            expect(toggle(row, label)).to_have_count(1)  # a radio, named by its label
     for name in ("Check", "Hint", "Reset"):
         expect(button(widget, name)).to_have_accessible_name(re.compile(rf"\b{name}\b"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ipywidgets 8 ToggleButtons mark the chosen button only with the CSS class mod-active: "
-    "no aria-pressed, so a screen reader cannot tell which answer is selected "
-    "(docs/accessibility.md, finding 1)",
-)
+def test_each_statement_shows_its_number_once(classify):
+    """No lone "1." line between a statement and its answers (the old toggle description)."""
+    for n, (row, _item) in enumerate(classify["rows"], start=1):
+        lines = [line.strip() for line in row.inner_text().splitlines() if line.strip()]
+        assert lines[0].startswith(f"{n}. "), lines
+        assert f"{n}." not in lines[1:], f"statement {n} shows its number twice: {lines}"
+
+
 def test_the_chosen_answer_is_exposed_to_assistive_technology(classify):
+    """A native radio's checked state is in the accessibility tree (ToggleButtons had none)."""
     spec, rows = classify["spec"], classify["rows"]
     row, _item = rows[2]
-    toggle(row, spec.labels[0]).click()
-    expect(toggle(row, spec.labels[0])).to_have_attribute("aria-pressed", "true")
+    first, second = spec.labels[:2]
+    toggle(row, first).click()
+    expect(toggle(row, first)).to_be_checked()
+    expect(toggle(row, second)).not_to_be_checked()
+    expect(chosen(row)).to_have_accessible_name(re.compile(rf"^\s*{first}\s*$", re.I))
+    toggle(row, second).click()
+    expect(chosen(row)).to_have_count(1)
+    expect(chosen(row)).to_have_accessible_name(re.compile(rf"^\s*{second}\s*$", re.I))
+
+
+def test_form_fields_are_named_by_their_visible_labels(classify):
+    """Each field's title is a <label for> of its input: its accessible name, shown above it."""
+    from course import content
+
+    panel = classify["panel"]
+    spec = content.form("stepping-stone")
+    for field in spec.fields:
+        box = panel.get_by_role("textbox", name=field.label, exact=True)
+        expect(box).to_have_count(1)
+        label = panel.locator("label.widget-label", has_text=field.label).first
+        expect(label).to_be_visible()
+        above = label.bounding_box()["y"] + 2 <= box.bounding_box()["y"]
+        assert above, f"the label of {field.id} is not above its input"
+        width = label.evaluate("n => n.scrollWidth <= n.clientWidth + 1")
+        assert width, f"the label of {field.id} is cut off"
+
+
+def test_text_areas_use_the_notebook_font_for_prose(classify):
+    panel = classify["panel"]
+    areas = panel.locator(".cak-ex textarea")
+    assert areas.count(), "lesson 01 shows multi-line fields"
+    fonts = areas.evaluate_all(
+        """ns => ns.map(n => ({area: getComputedStyle(n).fontFamily,
+                              content: getComputedStyle(document.body)
+                                .getPropertyValue('--jp-content-font-family').trim()}))"""
+    )
+    for font in fonts:
+        assert "monospace" not in font["area"].lower(), font
+        assert font["area"].replace(" ", "") == font["content"].replace(" ", ""), font
 
 
 def test_feedback_colours_have_enough_contrast_in_the_light_theme(classify):

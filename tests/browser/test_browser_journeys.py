@@ -8,6 +8,7 @@ import pytest
 from labkit import (
     LabPage,
     button,
+    chosen,
     classify_rows,
     exercise,
     expect,
@@ -40,14 +41,15 @@ def test_classify_is_scored_saved_and_restored_after_a_kernel_restart(lab: LabPa
         assert len(rows) == len(spec.items), "every statement is shown once"
 
         wrong = 3  # the first three answered the other way: a score short of full marks
-        chosen = {}
+        picked = {}
         for n, (row, item) in enumerate(rows):
+            expect(chosen(row)).to_have_count(0)  # nothing is chosen before the learner does
             label = item.label if n >= wrong else next(x for x in spec.labels if x != item.label)
             toggle(row, label).click()
-            expect(toggle(row, label)).to_have_class(re.compile(r"\bmod-active\b"))
-            chosen[item.id] = label
-        saved = wait_for(lambda: read_answers(answers_file).get(CLASSIFY) == chosen)
-        assert saved, f"the answers file holds {read_answers(answers_file)}, not {chosen}"
+            expect(toggle(row, label)).to_be_checked()
+            picked[item.id] = label
+        saved = wait_for(lambda: read_answers(answers_file).get(CLASSIFY) == picked)
+        assert saved, f"the answers file holds {read_answers(answers_file)}, not {picked}"
 
         button(widget, "Check").click()
         total = len(spec.items)
@@ -60,10 +62,11 @@ def test_classify_is_scored_saved_and_restored_after_a_kernel_restart(lab: LabPa
         lab.restart_and_run_all(path)
         widget = exercise(panel, spec.prompt)
         for row, item in classify_rows(widget, spec.items):
-            active = row.locator("button.widget-toggle-button.mod-active")
-            expect(active).to_have_count(1)
-            expect(active).to_have_text(re.compile(rf"^\s*{chosen[item.id]}\s*$", re.I))
-        assert read_answers(answers_file).get(CLASSIFY) == chosen, "a re-run changes nothing"
+            expect(chosen(row)).to_have_count(1)
+            expect(chosen(row)).to_have_accessible_name(
+                re.compile(rf"^\s*{picked[item.id]}\s*$", re.I)
+            )
+        assert read_answers(answers_file).get(CLASSIFY) == picked, "a re-run changes nothing"
     finally:
         lab.close_and_shutdown(path)
 

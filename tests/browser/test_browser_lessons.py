@@ -7,6 +7,16 @@ from labkit import LESSONS, WIDGET_FAILURES, LabPage, lesson_path
 
 pytestmark = pytest.mark.browser
 
+#: Lessons that quote a (fictional) company page in a Choose exercise.
+WITH_COMPANY_PAGE = ("02-research-the-company", "03-align-your-aspirations")
+#: Line height over font size of each paragraph of a quoted page (about 1.6 reads as normal;
+#: ipywidgets' 28 px line height on 13 px text is 2.15, which reads as double-spaced).
+LINE_SPACING = """ns => ns.map(n => {
+  const s = getComputedStyle(n);
+  return {text: n.textContent.slice(0, 40), breaks: n.querySelectorAll('br').length,
+          ratio: parseFloat(s.lineHeight) / parseFloat(s.fontSize)};
+})"""
+
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lesson_runs_clean_in_jupyterlab(lab: LabPage, lab_root, lesson: str):
@@ -34,6 +44,11 @@ def test_lesson_runs_clean_in_jupyterlab(lab: LabPage, lab_root, lesson: str):
         )
         if lesson != LESSONS[0]:
             assert shown["boxes"] >= 1, f"{lesson} shows no widget at all"
+        spacing = panel.locator(".cak-context p").evaluate_all(LINE_SPACING)
+        if lesson in WITH_COMPANY_PAGE:
+            assert spacing, f"{lesson} shows no quoted company page"
+        double = [s for s in spacing if s["ratio"] > 1.8 or s["breaks"]]
+        assert not double, f"{lesson}: the quoted page is double-spaced: {double[:2]}"
         assert not lab.page_errors[page_errors:], f"JavaScript errors: {lab.page_errors}"
     finally:
         lab.close_and_shutdown(path)
