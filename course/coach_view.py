@@ -41,14 +41,24 @@ def _level(value: Any) -> int | None:
 
 
 def _flag_name(flag: Any) -> str:
-    return str(flag).replace("_", " ").strip().capitalize()
+    """A flag in plain English (coach.FLAG_LABELS); an unknown id made readable."""
+    try:
+        from .coach import FLAG_LABELS as labels
+    except ImportError:
+        labels = {}
+    label = labels.get(str(flag)) or str(flag).replace("_", " ").strip()
+    return label[:1].upper() + label[1:]
 
 
 def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None = None) -> str:
     """Safe HTML for one coach analysis: score, a row per criterion, flags and tips.
 
-    Reads the `Feedback.to_dict()` format; anything missing or of the wrong type is shown as
-    "not rated" instead of raising. The learner's own text is never part of the output.
+    Reads the `Feedback.to_dict()` format, plus an optional `why` (criterion -> the coach's
+    reason, as `coach_analyser` adds). Where a criterion is below 3 and the coach gave its
+    reason, the row shows that reason instead of the rubric's generic descriptor, which can
+    contradict it (a good length, yet "somewhat short or long" because the shape is missing).
+    Anything missing or of the wrong type is shown as "not rated" instead of raising. The
+    learner's own text is never part of the output.
     """
     rubric = rubric or content.rubric()
     if not isinstance(feedback, Mapping):
@@ -64,9 +74,12 @@ def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None =
     parts = [f'<div class="cak-title">Coach score: {score_text} of {top}</div>']
     if isinstance(words, int) and isinstance(feedback.get("seconds"), (int, float)):
         parts.append(render_speaking_time({"words": words, "seconds": feedback["seconds"]}))
+    why = feedback.get("why")
+    why = why if isinstance(why, Mapping) else {}
     rows = []
     for criterion in rubric.criteria:
         level = _level(criteria.get(criterion.id))
+        reason = why.get(criterion.id)
         if level is None:
             verdict = '<span class="cak-miss">\u25cb not rated</span>'
             descriptor = ""
@@ -74,28 +87,39 @@ def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None =
             css, symbol = LEVEL_STYLE[level]
             name = rubric.level_names[level - 1]
             verdict = f'<span class="{css}">{symbol} {level} {escape(name)}</span>'
-            descriptor = escape(criterion.levels[level - 1])
+            if level < 3 and isinstance(reason, str) and reason.strip():
+                descriptor = f"<b>Why:</b> {escape(_sentence(reason))}"
+            else:
+                descriptor = escape(criterion.levels[level - 1])
         rows.append(
             f'<tr><th scope="row" style="{LEFT}">{escape(criterion.name)}</th>'
-            f'<td style="white-space:nowrap">{verdict}</td>'
+            f'<td style="white-space:nowrap;{LEFT}">{verdict}</td>'
             f'<td style="{LEFT}">{descriptor}</td></tr>'
         )
     parts.append(
-        '<table class="cak-feedback"><caption style="text-align:left">Each criterion, '
-        "with what its level means in the rubric</caption>"
-        '<thead><tr><th scope="col">Criterion</th><th scope="col">Level</th>'
-        f'<th scope="col">What that level means</th></tr></thead><tbody>{"".join(rows)}'
-        "</tbody></table>"
+        '<table class="cak-feedback"><caption style="text-align:left">Each criterion: its '
+        "level, and why (for a level below 3) or what the level means in the rubric</caption>"
+        f'<thead><tr><th scope="col" style="{LEFT}">Criterion</th>'
+        f'<th scope="col" style="{LEFT}">Level</th>'
+        f'<th scope="col" style="{LEFT}">Why, or what that level means</th></tr></thead><tbody>'
+        f"{''.join(rows)}</tbody></table>"
     )
     flags = [f for f in feedback.get("flags") or [] if isinstance(f, str)]
     if flags:
-        named = ", ".join(escape(_flag_name(f)) for f in flags)
-        parts.append(f'<div class="cak-warn">\u26a0 Watch out for: {named}</div>')
+        named = "".join(f"<li>{escape(_flag_name(f))}</li>" for f in flags)
+        parts.append(f'<div class="cak-warn">\u26a0 Watch out for:<ul>{named}</ul></div>')
     tips = [t for t in feedback.get("tips") or [] if isinstance(t, str)]
     if tips:
         items = "".join(f"<li>{escape(t)}</li>" for t in tips)
         parts.append(f'<div class="cak-note"><b>What to try next</b><ul>{items}</ul></div>')
     return "".join(parts)
+
+
+def _sentence(text: str) -> str:
+    """A coach reason as a sentence: capital first letter, full stop at the end."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def rubric_html(rubric: content.Rubric | None = None) -> str:
@@ -139,12 +163,18 @@ def length_advice_markdown() -> str:
 
 
 def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], dict] | None:
-    """`text -> coach.analyze(text, company).to_dict()`, or None where the coach is missing."""
+    """`text -> coach.analyze(text, company).to_dict()` plus `why` (criterion -> reason), or
+    None where the coach is missing."""
     try:
         from . import coach
     except ImportError:
         return None
-    return lambda text: coach.analyze(text, company).to_dict()
+
+    def analyse(text: str) -> dict[str, Any]:
+        feedback = coach.analyze(text, company)
+        return {**feedback.to_dict(), "why": dict(zip(coach.CRITERIA, feedback.why, strict=True))}
+
+    return analyse
 
 
 def _render(analysis: Any) -> str:
@@ -161,6 +191,39 @@ class CoachDraft(Draft):
         if self._pending is not None:  # a value set by code is analysed now, not after a pause
             self._pending.cancel()
         self.analyse_now()
+
+    def check_html(self, analysis: Any) -> str:
+        """Safe HTML for Check: the coach's score, what to work on first and why, one tip."""
+        if not isinstance(analysis, Mapping) or "criteria" not in analysis:
+            return super().check_html(analysis)
+        if not analysis.get("words"):
+            return '<div class="cak-miss">Nothing to check yet: type your answer above.</div>'
+        rubric = content.rubric()
+        criteria = analysis.get("criteria") or {}
+        why = analysis.get("why") if isinstance(analysis.get("why"), Mapping) else {}
+        levels = [(c, _level(criteria.get(c.id))) for c in rubric.criteria]
+        rated = [(c, lvl) for c, lvl in levels if lvl is not None]
+        score = sum(lvl for _c, lvl in rated)
+        top = 3 * len(rubric.criteria)
+        head = f"<b>Coach score {score} of {top}.</b>"
+        weak = [(c, lvl) for c, lvl in rated if lvl < 3]
+        if not weak:
+            body = (
+                "Every criterion is at 3 (strong). Now read it aloud with a timer, and rehearse "
+                "the shape rather than the exact words."
+            )
+            return f'<div class="cak-ok">{head} {escape(body)}</div>'
+        first, level = min(weak, key=lambda pair: pair[1])  # the lowest, in rubric order
+        reason = why.get(first.id)
+        because = f" {escape(_sentence(reason))}" if isinstance(reason, str) and reason else ""
+        from .coach import CRITERION_TIPS
+
+        advice = CRITERION_TIPS.get(first.id, "")
+        tip = f" <i>Try this:</i> {escape(advice)}" if advice else ""
+        return (
+            f'<div class="cak-warn">{head} Work on <b>{escape(first.name)}</b> first (level '
+            f"{level} of 3).{because}{tip}</div>"
+        )
 
     def summary(self) -> str:
         analysis = self.analyser(self.value)

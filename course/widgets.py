@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from . import checks
+from . import checks, speaking
 from .answers import AnswerStore
 from .errors import AnswerError, KitError
 from .speaking import (
@@ -625,25 +625,26 @@ def speaking_time(text: str) -> dict[str, Any]:
     return {"words": words, "seconds": seconds_for_words(words)}
 
 
+def length_note(seconds: float) -> tuple[str, str]:
+    """(css class, verdict) for a speaking time, against the rubric's ranges."""
+    if seconds < TOO_SHORT_SECONDS:
+        return "cak-bad", f"too short: under {TOO_SHORT_SECONDS} s"
+    if seconds < STRONG_MIN_SECONDS:
+        return "cak-warn", f"a little short: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s"
+    if seconds <= STRONG_MAX_SECONDS:
+        return "cak-ok", "a good length"
+    return "cak-bad", f"too long: over {STRONG_MAX_SECONDS} s"
+
+
 def render_speaking_time(result: Mapping[str, Any]) -> str:
     """Safe HTML for speaking_time() (numbers only; never the learner's text)."""
     words, seconds = int(result.get("words", 0)), float(result.get("seconds", 0.0))
     if words == 0:
         return _para("Start typing: word count and speaking time appear here.")
-    if seconds < TOO_SHORT_SECONDS:
-        css, note = "cak-bad", f"too short: under {TOO_SHORT_SECONDS} s"
-    elif seconds < STRONG_MIN_SECONDS:
-        css, note = (
-            "cak-warn",
-            f"a little short: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s",
-        )
-    elif seconds <= STRONG_MAX_SECONDS:
-        css, note = "cak-ok", "a good length"
-    else:
-        css, note = "cak-bad", f"too long: over {STRONG_MAX_SECONDS} s"
+    css, note = length_note(seconds)
     return (
-        f'<div class="{css}">{words} words \u2248 {seconds:.0f} s spoken at 130 words a minute '
-        f"\u2014 {escape(note)}</div>"
+        f'<div class="{css}">{words} words \u2248 {seconds:.0f} s spoken at '
+        f"{speaking.WORDS_PER_MINUTE} words a minute \u2014 {escape(note)}</div>"
     )
 
 
@@ -766,9 +767,39 @@ class Draft(Exercise):
         return checks.Result(self.id, float(bool(words)), 1.0, bool(words), (item,))
 
     def check(self) -> checks.Result | None:
+        """Analyse now and say, in the feedback area, where the draft stands (any mode)."""
         analysis = self.analyse_now()
-        self.feedback.value = ""
-        return self.result() if analysis is not None else None
+        if analysis is None:
+            self.feedback.value = (
+                '<div class="cak-warn">The draft could not be checked just now; it is saved.</div>'
+            )
+            return None
+        stamp = time.strftime("%H:%M:%S")
+        self.feedback.value = (
+            f'<div class="cak-note"><b>Checked at {stamp}.</b></div>{self.check_html(analysis)}'
+        )
+        return self.result()
+
+    def check_html(self, analysis: Any) -> str:
+        """Safe HTML for the Check button: the length verdict and what to do next."""
+        words = count_words(self.value)
+        if not words:
+            return '<div class="cak-miss">Nothing to check yet: type your answer above.</div>'
+        seconds = seconds_for_words(words)
+        css, note = length_note(seconds)
+        if seconds < STRONG_MIN_SECONDS:
+            advice = (
+                "Say more: your aspiration, how this role builds toward it, and what you will "
+                "contribute."
+            )
+        elif seconds <= STRONG_MAX_SECONDS:
+            advice = "Now read it aloud with a timer."
+        else:
+            advice = "Trim it: keep the three parts and one short example, drop the back story."
+        return (
+            f'<div class="{css}">Your draft has {words} words, about {seconds:.0f} s spoken: '
+            f"{escape(note)}. {escape(advice)}</div>"
+        )
 
     def summary(self) -> str:
         words = count_words(self.value)

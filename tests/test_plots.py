@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from course import coach_view, content, plots, speaking
+from course import coach, coach_view, content, plots, speaking
 from course.answers import AnswerStore
 from course.lesson import Lesson
 
@@ -211,7 +211,48 @@ def test_render_feedback_shows_score_levels_descriptors_flags_and_tips():
         level = FEEDBACK["criteria"][criterion.id]
         assert criterion.levels[level - 1].replace("'", "&#x27;") in html
     assert "1 developing" in html and "3 strong" in html
-    assert "Generic no company" in html and "Tie it to a value." in html
+    assert "Tie it to a value." in html
+    # Flags in plain English, never their ids made pretty.
+    assert "<li>Nothing ties it to this company</li>" in html
+    assert "Generic no company" not in html
+
+
+def test_every_flag_is_shown_by_its_label():
+    html = coach_view.render_feedback({**FEEDBACK, "flags": list(coach.FLAGS)})
+    for flag in coach.FLAGS:
+        label = coach.FLAG_LABELS[flag]
+        assert f"<li>{coach_view.escape(label[:1].upper() + label[1:])}</li>" in html, flag
+        assert flag not in html and f"<li>{flag.replace('_', ' ').capitalize()}</li>" not in html
+
+
+def test_a_criterion_below_3_shows_the_coachs_reason_not_a_contradicting_descriptor():
+    rubric = content.rubric()
+    concision = next(c for c in rubric.criteria if c.id == "concision")
+    why = dict.fromkeys(coach.CRITERIA, "a reason")
+    why["concision"] = f"a good length, but {coach.SHAPE_ADVICE}"
+    html = coach_view.render_feedback(
+        {**FEEDBACK, "criteria": {**FEEDBACK["criteria"], "concision": 2}, "why": why}, rubric
+    )
+    assert "69 s spoken" in html and "a good length" in html
+    assert "Why:</b> A good length, but add a clear shape: aspiration, then how this role " in html
+    assert concision.levels[1] not in html, "'somewhat short or long' contradicts a good length"
+    # Level 3 rows keep the rubric's descriptor; so does any row the coach gave no reason for.
+    aspiration = next(c for c in rubric.criteria if c.id == "aspiration")
+    assert aspiration.levels[2].replace("'", "&#x27;") in html
+    assert concision.levels[1] in coach_view.render_feedback(
+        {**FEEDBACK, "criteria": {**FEEDBACK["criteria"], "concision": 2}}, rubric
+    )
+
+
+def test_the_coach_analyser_passes_its_reasons_to_the_screen():
+    company = content.company("northwind-health").as_mapping()
+    analysis = coach_view.coach_analyser(company)("I want to lead a team. " * 20)
+    assert set(analysis["why"]) == set(coach.CRITERIA)
+    html = coach_view.render_feedback(analysis)
+    weakest = [c for c, level in analysis["criteria"].items() if level < 3]
+    assert weakest and all(
+        coach_view.escape(coach_view._sentence(analysis["why"][c])) in html for c in weakest
+    )
 
 
 def test_render_feedback_escapes_everything_and_survives_bad_data():
@@ -283,6 +324,23 @@ def test_coach_draft_gives_live_feedback_saves_and_redraws_the_radar(lesson):
     assert summary.startswith("draft-answer: ") and "coach score" in summary
     draft.text.value = "   "
     assert chart_of(draft) == ("", ""), "clearing the draft clears the chart"
+
+
+def test_coach_draft_check_gives_the_score_and_what_to_work_on_first(lesson):
+    company = content.company("northwind-health").as_mapping()
+    draft = coach_view.coach_draft(lesson, "draft-answer", company, chart=False)
+    draft.check_button.click()
+    assert "Nothing to check yet" in draft.feedback.value
+    draft.set_value("I want to lead a team. " * 12)
+    draft.check_button.click()
+    shown = draft.feedback.value
+    analysis = draft.last_analysis
+    assert f"Coach score {analysis['score']} of 18." in shown
+    lowest = min(analysis["criteria"].values())
+    first = next(c for c in content.rubric().criteria if analysis["criteria"][c.id] == lowest)
+    assert f"Work on <b>{first.name}</b> first (level {lowest} of 3)" in shown
+    assert coach_view.escape(coach_view._sentence(analysis["why"][first.id])) in shown
+    assert coach_view.escape(coach.CRITERION_TIPS[first.id]) in shown
 
 
 def test_coach_draft_escapes_hostile_drafts(lesson):

@@ -211,6 +211,31 @@ def test_draft_shows_live_word_count_and_saves(store):
     assert "a good length" in ex.live.value
 
 
+def test_speaking_time_uses_the_course_speaking_rate(store, monkeypatch):
+    from course import speaking
+
+    assert f"spoken at {speaking.WORDS_PER_MINUTE} words a minute" in w.render_speaking_time(
+        {"words": 130, "seconds": 60.0}
+    )
+    monkeypatch.setattr(speaking, "WORDS_PER_MINUTE", 150)
+    html = w.render_speaking_time({"words": 150, "seconds": 60.0})
+    assert "spoken at 150 words a minute" in html and "130" not in html
+
+
+def test_draft_check_says_where_the_draft_stands(store):
+    ex = w.Draft(store, "draft")
+    ex.check_button.click()
+    assert "Nothing to check yet" in ex.feedback.value
+    ex.text.value = "word " * 20
+    ex.check_button.click()
+    assert "Checked at" in ex.feedback.value
+    assert "20 words" in ex.feedback.value and "too short" in ex.feedback.value
+    assert "Say more" in ex.feedback.value
+    ex.text.value = "word " * 150
+    ex.check_button.click()
+    assert "150 words" in ex.feedback.value and "a good length" in ex.feedback.value
+
+
 def test_draft_text_area_is_named_for_screen_readers(store):
     ex = w.Draft(store, "draft", title="Your answer to the question")
     assert ex.text.description == "Your answer to the question"

@@ -102,9 +102,15 @@ def test_draft_feedback_updates_live_while_typing(lab: LabPage, lab_root):
         expect_text(widget, rf"(?<!\d)\b{words} words\b")
         expect_text(widget, r"too short", present=False)
         lab.page.wait_for_timeout(1000)  # the chart redraws after the analysis
-        lab.snapshot(widget, f"{LESSON_05}-typed")
         saved = wait_for(lambda: longer in read_answers(answers_file).values())
         assert saved, f"the draft is saved as typed: {read_answers(answers_file)}"
+
+        # Check says where the draft stands: the coach's score and what to work on first.
+        button(widget, "Check").click()
+        feedback = expect_text(widget, r"Checked at \d\d:\d\d:\d\d")
+        assert re.search(r"Coach score \d+ of 18\.", feedback), feedback
+        assert re.search(r"Work on \w+ first|Every criterion is at 3", feedback), feedback
+        lab.snapshot(widget, f"{LESSON_05}-typed")
     finally:
         lab.close_and_shutdown(path)
 
