@@ -277,6 +277,16 @@ def html_strings(nb: Any) -> Iterator[str]:
                     yield "".join(output["data"]["text/html"])
 
 
+def buttons(nb: Any) -> list[str]:
+    """The labels of the push buttons the notebook's widgets show."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return [
+        model["state"].get("description", "")
+        for model in state.get("state", {}).values()
+        if model.get("model_name") == "ButtonModel"
+    ]
+
+
 def images(nb: Any) -> int:
     """How many PNG images the notebook shows (cell outputs and Output widgets)."""
     count = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
@@ -374,6 +384,9 @@ def test_default_run_is_fast_light_and_changes_nothing(repo_copy):
     )
     # The time line draws the examples even before the learner writes anything.
     assert images(results["01-aspirations-vs-goals"][0]) == 1
+    # Lesson 06 offers the take-home prep sheet as a button (shown once; assert_clean checks).
+    assert buttons(results["06-practice-and-reflect"][0]).count("Make my prep sheet") == 1
+    assert not (folder / "prep-sheet.html").exists(), "nothing is written until it is pressed"
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 CLASSIFY = "classify-statements"
 LESSON_01 = "01-aspirations-vs-goals"
 LESSON_05 = "05-draft-your-answer"
+LESSON_06 = "06-practice-and-reflect"
 ENCLOSING_EXERCISE = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cak-ex ')][1]"
 
 
@@ -138,3 +139,23 @@ def test_draft_chart_redraws_after_a_pause_in_typing(lab: LabPage, lab_root):
         )
     finally:
         lab.close_and_shutdown(path)
+
+
+def test_prep_sheet_button_in_lesson_06_writes_the_sheet_and_links_it(lab: LabPage, lab_root):
+    path = lesson_path(lab_root, LESSON_06)
+    sheet = lab_root / "notebooks" / "prep-sheet.html"
+    sheet.unlink(missing_ok=True)
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        make = panel.get_by_role("button", name=re.compile(r"Make my prep sheet"))
+        expect(make).to_have_count(1)  # shown once
+        make.click()
+        link = panel.get_by_role("link", name="prep-sheet.html")
+        expect(link).to_be_visible(timeout=15_000)
+        assert wait_for(sheet.exists), "the button writes prep-sheet.html beside the notebook"
+        lab.snapshot(make.locator("xpath=.."), f"{LESSON_06}-prep-sheet")
+    finally:
+        lab.close_and_shutdown(path)
+        sheet.unlink(missing_ok=True)
+        sheet.with_suffix(".zip").unlink(missing_ok=True)
