@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
@@ -260,6 +261,14 @@ def test_fragments_notes_and_outline_slides_in_the_html(built):
         assert "from course.lesson import Lesson" not in text  # setup code stays off the screen
 
 
+def drive_and_record(drive, errors: list[str]) -> None:
+    """Run `drive`, recording an exception as an error (a thread cannot raise into the test)."""
+    try:
+        drive()
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_deck_runs_offline_in_headless_chromium(built):
@@ -269,23 +278,31 @@ def test_a_deck_runs_offline_in_headless_chromium(built):
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
     deck = built / "90-plain-fixture.slides.html"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            requests: list[str] = []
-            errors: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-            page.goto(deck.as_uri())
-            page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
-            assert page.evaluate("Reveal.hasPlugin('notes')")
-            assert page.evaluate("Reveal.getTotalSlides()") >= 3
-            page.evaluate("Reveal.slide(1)")
-            assert page.evaluate("Reveal.getCurrentSlide().textContent").count("Two words")
-            page.screenshot(path=str(built / "screenshot.png"))
-        finally:
-            browser.close()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def drive() -> None:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                page.on("request", lambda r: requests.append(r.url))
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+                page.goto(deck.as_uri())
+                page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+                assert page.evaluate("Reveal.hasPlugin('notes')")
+                assert page.evaluate("Reveal.getTotalSlides()") >= 3
+                page.evaluate("Reveal.slide(1)")
+                assert page.evaluate("Reveal.getCurrentSlide().textContent").count("Two words")
+                page.screenshot(path=str(built / "screenshot.png"))
+            finally:
+                browser.close()
+
+    # A fresh thread: an asyncio loop left running by an earlier test cannot reach it.
+    worker = threading.Thread(target=drive_and_record, args=(drive, errors))
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "the deck check did not finish in 120 s"
     assert errors == []
     assert requests and all(url.startswith("file://") for url in requests), requests
