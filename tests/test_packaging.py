@@ -178,3 +178,21 @@ def test_lab_serves_jupyterlab_with_the_workshop_settings(tmp_path):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_every_committed_notebook_is_saved_without_outputs():
+    notebooks = [
+        path
+        for folder in ("notebooks", "solutions", "exercises")
+        for path in sorted((ROOT / folder).rglob("*.ipynb"))
+        if ".ipynb_checkpoints" not in path.parts
+    ]
+    assert len(notebooks) >= 17, "7 lessons, 5 solutions and 5 exercises"
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", path
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                where = f"{path.relative_to(ROOT)} cell {cell.get('id')}"
+                assert cell["outputs"] == [], f"{where} has outputs"
+                assert cell["execution_count"] is None, f"{where} has an execution count"
