@@ -3,6 +3,8 @@
 # Everything here is a deterministic rule a learner can be told about: phrase patterns, word
 # overlap with a company profile, sentence-level signals and speaking time. No network, no
 # model, stdlib only, so it can run on every keystroke. Patterns are compiled at import.
+# Calibrated against drafts a careful grader levelled by hand (tests/data/coach/calibration.yaml,
+# measured by benchmarks/coach_eval.py): change a rule there first, then check the holdout.
 
 from __future__ import annotations
 
@@ -111,14 +113,16 @@ FLAG_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "too_short": "too short to carry an aspiration and a reason",
         "too_long": "too long: over two minutes spoken",
-        "no_aspiration": "no long-term aspiration, only a job title or dated goals",
+        "no_aspiration": (
+            "no clear long-term aspiration: only general growth, a job title or dated goals"
+        ),
         "generic_no_company": "nothing ties it to this company",
         "salary_focus": "talk of pay or money",
         "exit_plan": "plans to leave, or the job as a stopgap",
         "wants_interviewer_job": "aiming at the interviewer's own job",
         "personal_life": "personal plans rather than your career",
         "negativity": "criticism of past employers or colleagues",
-        "hedging": "hedging words (I guess, maybe, I'm not sure)",
+        "hedging": "hedging words (I guess, maybe, I'm not sure, I think I could)",
         "cliche": "stock phrases instead of evidence",
         "implausible_claim": "claims that are hard to believe",
     }
@@ -136,8 +140,9 @@ TIPS: Mapping[str, str] = MappingProxyType(
             "and the three-part shape, and drop the back story."
         ),
         "no_aspiration": (
-            "Name a long-term direction, not only a job title or dated targets: say what you "
-            "want to grow into, then give one near-term goal as the stepping stone."
+            "Name a long-term direction (a field, a kind of work or the difference you want to "
+            "make), not only more responsibility, a job title or dated targets; then give one "
+            "near-term goal as the stepping stone."
         ),
         "generic_no_company": (
             "Make it specific to this company: name it and tie your aspiration to one of its "
@@ -164,8 +169,8 @@ TIPS: Mapping[str, str] = MappingProxyType(
             "what you learned, not what you are escaping."
         ),
         "hedging": (
-            "Drop the hedges (I guess, maybe, I'm not sure, kind of): state your aspiration "
-            "plainly, as something you intend to pursue."
+            "Drop the hedges (I guess, maybe, I'm not sure, I think I could, I hope to): state "
+            "your aspiration plainly, as something you intend to pursue."
         ),
         "cliche": (
             "Swap the stock phrases for evidence: one short, concrete example of something you "
@@ -220,6 +225,9 @@ NO_COMPANY_TIP = (
 #: still counted over the whole text, so 1 MB of input stays fast.
 MAX_ANALYSED_CHARS = 20_000
 _MAX_SENTENCES = 400
+#: A past example shorter than this is a mention ("I did a project on solar"), not an example
+#: that says what happened.
+_MIN_EXAMPLE_WORDS = 12
 _MAX_PROFILE_ITEMS = 40
 _MAX_PROFILE_CHARS = 400
 
@@ -323,6 +331,11 @@ _PERIOD = (
     r"academic year|spring|summer|autumn|fall|winter)"
 )
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|times?|decades?|people|of)"
+# A count of years short of a decade, alone or as a range ("five", "3", "three to four"); a
+# decade or more reads as a long horizon instead (see _HORIZON).
+_FEW = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|a couple of|[1-9])"
+_YEARS = rf"(?:{_FEW}(?:(?: to | or |-){_FEW})? (?:more )?years?(?:'|'s)?)"
+_AGE = r"(?:\d\d|twenty[a-z-]*|thirty[a-z-]*|forty[a-z-]*|fifty[a-z-]*)"
 
 # A set time frame: the mark of a goal (CONTENT.md: "a goal usually has a set time frame").
 _DEADLINE = _rx(
@@ -335,12 +348,20 @@ _DEADLINE = _rx(
     r"\b(?:by|in|for|during) q[1-4]\b",
     r"\b(?:in|by|during) the (?:first|second|third|fourth|last|next) (?:quarter|half|month|week|"
     r"term|semester|sprint)\b",
-    rf"\b(?:within|in|over|during) (?:the |my |our )?(?:next |coming |first |following )?{_NUM} "
+    rf"\b(?:within|in|inside|over|during) (?:the |my |our )?(?:next |coming |first |following )?"
+    rf"(?:about |around |roughly |just |under |less than )?{_NUM} "
     r"(?:more )?(?:hours?|days?|weeks?|months?|quarters?|semesters?|terms?|sprints?)\b",
     r"\bduring (?:the|my|our) (?:[a-z-]+ )?(?:week|month|quarter|semester|term|sprint)\b",
     r"\bbefore (?:the|my|our) (?:[a-z-]+ ){1,3}(?:goes live|go live|launches|opens|is released|"
     r"arrives|starts|begins)\b",
-    r"\b(?:within|in) (?:the next )?(?:a|one|two|three|1|2|3) years?\b",
+    # A counted number of years is a set time frame however it is put: "within five years",
+    # "in three to four years' time", "inside two years", "over the next two years".
+    rf"\b(?:within|in|inside|over|during) (?:the |my |our )?(?:next |coming |first |following )?"
+    rf"(?:about |around |roughly |approximately |just |under |less than )?{_YEARS}(?! ago\b)",
+    rf"\b{_YEARS} (?:from now|from today|after (?:joining|starting|graduating|i start|i join))\b",
+    # An age is a deadline too: "by the age of 28", "by my mid-thirties", "by thirty".
+    rf"\bby (?:the age of |age |my |the time i(?:'m| am| turn) )?(?:early |mid-?|late )?{_AGE}\b"
+    r"(?!\s?(?:%|per|percent|points?|units?|minutes?|seconds?|hours?|days?))",
     r"\b(?:within|in|during|over) (?:the|my) (?:next|first|coming) (?:year|12 months)\b",
     r"\b(?:this|next) (?:week|month|quarter|semester|term|year|sprint|fortnight)\b",
     r"\bevery (?:week|month|quarter|fortnight|term|semester)\b",
@@ -397,6 +418,9 @@ _HORIZON = _rx(
     r"\b(?:in|within) (?:a|the next) decade\b",
     r"\b(?:ten|fifteen|twenty|10|15|20) years (?:from now|down the (?:line|road|track))\b",
     r"\bin (?:ten|fifteen|twenty|10|15|20) years(?:'|'s)? time\b",
+    r"\b(?:in|within|over|after|across) (?:the next |another )?(?:about |around )?(?:ten|fifteen|"
+    r"twenty|twenty-five|thirty|[1-9]\d)(?: or (?:ten|fifteen|twenty|twenty-five|thirty|"
+    r"[1-9]\d))? years\b",
     r"\b(?:in (?:the )?future|down the (?:road|line|track)|over time|in time|lifelong|later on|"
     r"later|at some point|for the long haul|years from now|before i retire|as i grow|"
     r"as i gain experience|once i'm experienced|once i have (?:more )?experience)\b",
@@ -461,6 +485,40 @@ _TITLE = _rx(
     r"associate|consultant|officer|president|scientist|specialist|team lead|lead)s?\b",
 )
 
+# Growth with no direction named ("more responsibility", "keep learning", "move up", "lead a
+# team"): said alone it is not an aspiration (rubric level 1: "none"). An open outcome that
+# falls inside one of these phrases does not count as a direction.
+_VAGUE = _rx(
+    r"\bmore (?:responsibility|responsibilities|ownership|autonomy|influence|senior)\b"
+    r"(?! (?:for|over (?!time)|in (?!the company|my|the role|the team|time)|of)\b)",
+    r"\bkeep (?:growing|learning|developing|improving|progressing)\b"
+    r"(?! (?:into|in (?!my|the company|the role)|towards?|as (?:a|an) (?!person|professional))\b)",
+    r"\bgrow(?:ing)? as (?:a |an )?(?:person|professional|individual|employee|worker)\b",
+    r"\b(?:grow|growing|develop|developing|move|moving|progress|progressing) (?:into|to) "
+    r"(?:a |an |the )?(?:[a-z-]+ ){0,3}?(?:role|roles|position|positions|job|level|levels)\b"
+    r"(?! (?:where|in which|that|who|with|on|in)\b)",
+    r"\bwork my way up\b",
+    r"\b(?:like|love|enjoy|enjoyed) helping (?:people|others|customers|everyone)\b",
+    r"\b(?:expert|specialist|leader|authority|expertise) in (?:my|the|this|our|a) "
+    r"(?:field|area|industry|sector|role|job|company)\b",
+    r"\b(?:lead|leading|run|running|manage|managing) (?:a |the |my own |some |)?"
+    r"(?:team|teams|projects|people|others)\b"
+    r"(?! (?:of|that|who|which|on|in|working|building|delivering|through)\b)",
+)
+# A direction named by its field or kind of work ("in preventive care", "into policy",
+# "on offshore wind"), as opposed to "in the company" or "over time".
+_FIELD = re.compile(
+    r"\b(?:in|into|towards?|on|around) (?:the |a |an )?(?:field of |area of |world of )?"
+    r"(?!(?:company|companies|role|roles|team|teams|job|jobs|position|field|industry|sector|"
+    r"future|time|long|short|near|next|years?|months?|weeks?|my|our|your|this|that|these|"
+    r"those|it|things|general|place|organi[sz]ation|business|world|life|career|area|way|order|"
+    r"charge|touch|turn|fact|particular|terms|front|mind|own|board|track|site|top|hand|return|"
+    r"some|any|every|each|whatever|which|what|how|where|who|few|couple|several|lot|bit|one|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twenty|end|meantime|person|addition|"
+    r"advance|practice|the|more|less|again|hold|trust)\b)[a-z][a-z-]{2,}",
+    re.IGNORECASE,
+)
+
 # The speaker states an intention (as opposed to describing the past).
 _INTENT = _rx(
     r"\bi(?:'d| would| will|'ll)\b",
@@ -485,7 +543,19 @@ _NEAR_TERM = _rx(
 _BUILD = _rx(
     r"\b(?:learn|learning|build|develop|gain|sharpen|deepen|strengthen|master|grounding|teach|"
     r"train|grow|get fluent|become (?:properly )?competent|give me|teach me|help me)\b",
-    r"\bget(?:ting)? (?:very |much |really |a lot )?(?:good|better) at\b",
+    r"\bget(?:ting)? (?:[a-z]+ |a lot )?(?:good|better) at\b",
+)
+# A learning verb with nothing named to learn ("learn a lot", "develop my skills", "gain
+# experience"): it does not say how the role builds toward anything.
+_VAGUE_BUILD = _rx(
+    r"\b(?:learn|learning|develop|developing|gain|gaining|grow|growing|build|building)\b"
+    r"(?:\s*$| (?:(?:a lot|lots|loads|a great deal)(?! (?:about|on|of (?!things|new|stuff)))|"
+    r"new (?:things|skills)|things|everything|whatever|anything|what(?:ever)? (?:is|'s) needed|"
+    r"as much as (?:i can|possible)|more|quickly|fast|from|myself|professionally|personally|"
+    r"my (?:skills?|career|knowledge|experience|abilities)|(?:some |more |real |valuable |"
+    r"practical |hands-on )?experience|skills|my technical skills|(?:the |my )?skill ?set|"
+    r"with (?:the|a|your|this) (?:company|team|business|organi[sz]ation))\b)",
+    r"\bhelp me (?:grow|develop|learn|progress|improve)\b(?! (?:into|my|in|as|how|the)\b)",
 )
 _ROLE_REF = _rx(
     r"\b(?:this|the|your) (?:[a-z-]+ ){0,4}?(?:role|position|job|opportunity|graduate scheme)\b",
@@ -501,32 +571,36 @@ _CONTRIBUTE = _rx(
     r"team|be one of the people|be the person|bring (?:my|a|an|the|that|this))\b",
 )
 
-# Drive: welcoming challenge and responsibility.
+# Drive: welcoming challenge and responsibility (rubric level 3). Enthusiasm alone ("eager to
+# learn", "I'm confident I can") is not the same thing and does not count.
 _DRIVE = _rx(
     r"\b(?:challenge|challenges|challenging|responsibility|responsibilities|take on|step up|"
-    r"stretch|ownership|own my|ready to|i'm ready|i am ready|i'm confident|i am confident|"
-    r"not afraid|determined|commit|commitment|eager|keen to|i welcome|welcome the|"
-    r"hard question|difficult|lead|leading|lead them)\b",
+    r"stretch|ownership|own my|ready to|i'm ready|i am ready|not afraid|commit to|i welcome|"
+    r"welcome the|hard question|difficult|lead|leading|lead them)\b",
 )
 
 # Passivity and "I haven't thought about it".
 _PASSIVE = _rx(
     r"\bwhatever (?:comes|happens)\b",
-    r"\bsee (?:where|what) (?:it|life|things) (?:takes?|goes?|leads?|happens?)\b",
+    r"\bsee(?:ing)? (?:where|what) (?:it|life|things) (?:takes?|goes?|leads?|happens?)\b",
     r"\bgo with the flow\b",
     r"\b(?:haven't|have not|not) (?:really )?thought (?:about|much)\b",
     r"\bdon't (?:really )?know (?:what|where)\b",
     r"\bno idea (?:what|where)\b",
     r"\btake it as it comes\b",
     r"\bjust happy to have a job\b",
+    r"\b(?:don't|do not) (?:yet )?have a (?:specific |fixed |clear |real )?(?:plan|idea)\b",
+    r"\b(?:work|figure|working|figuring) out what i (?:really |actually )?want\b",
 )
 
 _HEDGES = _rx(
     r"\bi guess\b",
     r"\bmaybe\b",
-    r"\bi(?:'m| am) not (?:really |totally |entirely |quite |100% )?sure\b",
-    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )\bkind of\b",
-    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )\bsort of\b",
+    r"\bi(?:'m| am) not (?:really |totally |entirely |quite |completely |fully |100% )?sure\b",
+    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )(?<!right )"
+    r"(?<!wrong )(?<!some )(?<!every )(?<!other )(?<!which )(?<!different )\bkind of\b",
+    r"(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!same )(?<!one )(?<!right )"
+    r"(?<!wrong )(?<!some )(?<!every )(?<!other )(?<!which )(?<!different )\bsort of\b",
     r"\bi suppose\b",
     r"\bprobably\b",
     r"\bperhaps\b",
@@ -540,10 +614,36 @@ _HEDGES = _rx(
     r"\bit (?:kind of )?depends\b",
     r"\bsomething like\b",
 )
+# Doubt said right before an intention ("I think eventually I'd like to ..."): a hedged
+# direction, like a "maybe" in the same sentence.
+_DOUBTED_INTENT = _rx(
+    r"\bi (?:think|guess|suppose) (?:that )?(?:[a-z-]+ )?(?:i'd|i would|i want|i'll|i will|"
+    r"i might|i could|i may)\b",
+)
+# Undecided about the details: a hedge for confidence, though an aspiration may stay open.
+_UNDECIDED = _rx(
+    r"\b(?:still|yet to|haven't|have not) (?:working|figuring|work|figure) (?:it |this |that )?"
+    r"out\b",
+    r"\b(?:haven't|have not) (?:yet )?decided\b",
+)
+# Softer hedges about oneself ("I think I could", "I hope to", "if I get the chance"): each
+# counts half a hedge, so one is fine and two read as hedged.
+_SOFT_HEDGES = _rx(
+    r"\bi (?:think|believe|feel) (?:that )?(?:i|i'd|i'm|i'll|i've|i could|i would|i might)\b",
+    r"\bi (?:think|believe|feel) (?:that )?(?:[a-z'-]+ ){1,7}?(?:would|could|might) "
+    r"(?:be|suit|fit|help|give|work|let|make)\b",
+    r"\bi(?:'d| would)? hope (?:to|that|i)\b",
+    r"\bi(?:'m| am) hoping\b",
+    r"\bif (?:i get|i'm given|given) (?:the|a) (?:chance|opportunity)\b",
+    r"\bif (?:things|it|all|everything) (?:goes?|work(?:s)? out) (?:well|ok|okay|to plan)\b",
+    r"\bwhen i(?:'m| am| feel) ready\b",
+    r"\bi(?:'d| would| will|'ll) try\b",
+    r"\b(?:i'll|i will|i'd|i would) do my best\b",
+)
 # These hedges alone are enough to flag: they say "I don't know my own mind".
 _STRONG_HEDGES = _rx(
     r"\bi guess\b",
-    r"\bi(?:'m| am) not (?:really |totally |entirely |quite )?sure\b",
+    r"\bi(?:'m| am) not (?:really |totally |entirely |quite |completely |fully )?sure\b",
     r"\bi don't (?:really )?know\b",
     r"\bif that makes sense\b",
 )
@@ -585,10 +685,13 @@ _SALARY = _rx(
     r"\b(?:salary|salaries|compensation|bonus(?:es)?|stock options|share options|"
     r"car allowance|benefits package|perks|six[- ]figures?|get rich|pay ?(?:rises?|raises?))\b",
     r"\ba (?:pay )?raise\b",
+    r"\b(?:the|good|great) pay\b(?! (?:attention|off)\b)",
+    r"\bpay and (?:benefits|conditions|perks)\b",
     r"\b(?:well|better|highest|best|higher)[- ]paid\b",
     r"\bpaid (?:very |really )?(?:well|more|better)\b",
     r"\b(?:high|higher|good|better|big|bigger|decent|my) (?:income|wage|wages|pay)\b",
     r"\b(?:make|making|earn|earning|more|good|decent|better|big) money\b",
+    r"\bearning potential\b",
     r"\bearn(?:ing)? (?:a lot|more|good|a good|a really good|a decent|a high)\b",
     r"\bfinancial (?:security|freedom|independence|reward|rewards)\b",
     r"\bpay (?:bands?|grades?|scales?|packet|check|cheque)\b",
@@ -598,7 +701,12 @@ _SALARY = _rx(
 # Leaving soon, or the job as a stopgap. Only forward-looking forms: a career changer saying
 # "I changed careers" or "I studied at business school" is not planning to leave.
 _EXIT = _rx(
-    r"\b(?:stopgap|stop-gap|temporary job|temporary role|for the time being|pay the bills)\b",
+    r"\b(?:stopgap|stop-gap|for the time being|pay the bills)\b",
+    r"(?<!got a )(?<!had a )(?<!did a )(?<!took a )(?<!found a )(?<!was a )(?<!held a )"
+    r"\btemporary (?:job|role)\b",
+    r"\b(?:try|trying) (?:something|anything) (?:else|different|new)\b",
+    r"\bfor now,? i(?:'d| would)? (?:like|want|need) (?:something|anything|a job)\b",
+    r"\bwhether i (?:want|would want|'d want) to stay\b",
     r"\buntil i (?:find|get|can|start|go|save|move|figure)\b",
     r"\bbefore i (?:go back|leave|move on|head off|start my own)\b",
     r"\bfor the next year or (?:so|two)\b",
@@ -621,7 +729,10 @@ _EXIT = _rx(
     r"\b(?:start|set up|open) my own (?:business|company|firm|startup|start-up|agency)\b",
     r"\b(?:go freelance|move abroad|emigrate)\b",
     r"\bstepping stone to (?:something|another|a different|my real)\b",
-    r"\bnot (?:planning|looking|going) to stay\b",
+    r"\bnot (?:planning|looking|going|intending) to stay\b",
+    r"\bnot (?:planning|looking|going|intending) to (?:be|work|stay) (?:in|at|here)\b"
+    r"[^.;]{0,40}\b(?:forever|for ever|for long|long[- ]term)\b",
+    r"\bwhile i (?:work|figure) out\b",
 )
 
 _YOUR_JOB = _rx(
@@ -647,6 +758,10 @@ _PERSONAL = _rx(
     r"\btravel(?:ling|ing)? the world\b",
     r"\b(?:retire early|early retirement)\b",
     r"\btime with my (?:family|kids|children|partner|friends)\b",
+    r"\b(?:make|making) my (?:family|parents|mum|mom|dad) proud\b",
+    r"\b(?:buy|buying) (?:a |my |our )?(?:own )?(?:house|home|flat|place|car)\b",
+    r"\bfamily (?:commitments|responsibilities)\b",
+    r"\b(?:point|stage|time) (?:in|of) my life\b",
 )
 
 # Negativity needs a past employer or a person and a negative judgement in the same sentence
@@ -697,13 +812,20 @@ _IMPLAUSIBLE = _rx(
     r"(?:immediately|straight away|right away|in no time)\b",
 )
 
-# Evidence from a real background: one compressed past example makes an answer credible.
-_EVIDENCE = _rx(
-    r"\b(?:i've|i have|i) (?:also )?(?:been|worked|spent|built|led|ran|managed|created|designed|"
-    r"wrote|written|taught|tutored|trained|volunteered|studied|completed|handled|onboarded|"
-    r"organised|organized|analysed|analyzed|modelled|modeled|redrew|produced|prepared|started|"
-    r"set up|launched|delivered|helped|supported|grew up|came|did|collected|rewrote|noticed|"
-    r"learned|learnt|sat in|dealt)\b",
+# Evidence from a real background: one compressed past example makes an answer credible. An
+# action the speaker took is specific; a context alone ("in my degree") needs a number or a
+# named piece of work too.
+_EVIDENCE_ACTION = _rx(
+    r"\b(?:i've|i have|i) (?:also |then |once |[a-z]+ly )?(?:re-?)?(?:been|worked|spent|built|"
+    r"led|ran|managed|created|designed|wrote|written|taught|tutored|trained|volunteered|"
+    r"studied|completed|handled|onboarded|organised|organized|analysed|analyzed|modelled|"
+    r"modeled|redrew|produced|prepared|started|set up|launched|delivered|helped|supported|"
+    r"grew up|came|did|collected|rewrote|noticed|learned|learnt|sat in|dealt|took on|took over|"
+    r"won|fixed|automated|cut|reduced|raised|increased|improved|mentored|coordinated|"
+    r"negotiated|resolved|presented|published|shipped|tested|migrated|cleaned|mapped|"
+    r"drafted)\b",
+)
+_EVIDENCE_CONTEXT = _rx(
     r"\b(?:during|on|in|at|from) my (?:placement|internship|degree|final[- ]year|master's|msc|"
     r"bsc|phd|apprenticeship|last (?:role|job)|previous (?:role|job)|current (?:role|job)|"
     r"time)\b",
@@ -711,6 +833,13 @@ _EVIDENCE = _rx(
     r"\bas a (?:[a-z-]+ ){0,2}(?:assistant|volunteer|intern|tutor|student|agent|analyst|engineer|"
     r"teacher|nurse|representative|apprentice)\b",
     r"\blast (?:year|summer|term)\b",
+)
+# A named piece of work, which makes a context specific ("my dissertation on readmissions").
+_WORK = _rx(
+    r"\b(?:a|an|the|my|our|one|two|three) (?:[a-z-]+ ){0,2}?(?:project|dissertation|thesis|"
+    r"report|dashboard|study|paper|app|tool|model|campaign|event|prototype|survey|website|"
+    r"audit)s?\b",
+    r"\d",
 )
 
 # Generic references to a company's specifics, for when no profile is given.
@@ -722,13 +851,11 @@ _GENERIC_SPECIFIC = _rx(
     r"doubling|publishing|investing)\b",
     r"\bthe plan to\b",
 )
-_GENERIC_COMPANY = _rx(
-    r"\b(?:your|this|the) (?:company|organi[sz]ation|firm|team|business|mission|customers|"
-    r"clients|products?)\b",
-    r"\bhere\b",
+# A named organisation without a profile: a capitalised possessive, or "at/join/apply to Name".
+_PROPER_NAME = re.compile(
+    r"\b[A-Z][a-z]+[A-Za-z]*'s\b|\b(?:[Aa]t|[Jj]oin(?:ing)?|(?:applied|applying|apply) to|"
+    r"(?:work|working) (?:at|for)) [A-Z][a-z]+\b"
 )
-# A named organisation without a profile: a capitalised possessive, or "at/join Name".
-_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*'s\b|\b(?:[Aa]t|[Jj]oin(?:ing)?) [A-Z][a-z]+\b")
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"\s+")
@@ -925,42 +1052,78 @@ class _Draft:
     profile: _Profile | None
 
 
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether a match's span lies within one of the given spans."""
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def _open_direction(sentence: str, after: int = 0) -> bool:
+    """An open outcome that names a direction, not just growth ("more responsibility"), said
+    at or after position `after` (where the speaker's intention starts: "Solvane is a leader
+    in the field and I'd love to join" describes the company, not the speaker's aim)."""
+    vague = [m.span() for m in _VAGUE.finditer(sentence)]
+    return any(
+        m.start() >= after and not _inside(m.span(), vague) for m in _OPEN.finditer(sentence)
+    )
+
+
 def _aspiration(d: _Draft) -> tuple[int, str]:
     """Level for the aspiration criterion, from what each sentence states about the future."""
-    strong = weak = titles = goals = long_strong = 0
+    strong = hedged = weak = vague = titles = goals = long_strong = 0
     for sentence in d.sentences:
+        cues = [m.start() for p in (_HORIZON, _ASP_WORD, _INTENT) if (m := p.search(sentence))]
+        if not cues:
+            continue  # about the past or the present: no intention here
         horizon = _HORIZON.search(sentence) is not None
         named = _ASP_WORD.search(sentence) is not None
         stated = _INTENT.search(sentence) is not None
-        if not (named or horizon or stated):
-            continue  # about the past or the present: no intention here
-        if _OPEN.search(sentence):
-            strong += 1  # an open outcome, said as an intention: a real direction
-            long_strong += horizon or named
+        # What the speaker aims at comes after the intention ("Northwind is a leader in health
+        # data and I'd love to join" names the company's field, not the speaker's).
+        field = any(m.start() >= min(cues) for m in _FIELD.finditer(sentence))
+        title = _TITLE.search(sentence) is not None
+        if _open_direction(sentence, min(cues)) or (horizon and field and not title):
+            # An open outcome, or a field named with a long horizon: a real direction, unless
+            # it comes with a "maybe" or a "probably".
+            if _HEDGES.search(sentence) or _DOUBTED_INTENT.search(sentence):
+                hedged += 1
+            else:
+                strong += 1
+                long_strong += horizon or named
+        elif _OPEN.search(sentence):
+            vague += 1  # growth with nothing named: more responsibility, keep learning
         elif named or (horizon and stated):
-            # A direction with no open outcome: a bare job title does not count (rubric 1).
-            if _TITLE.search(sentence):
+            # No open outcome: a named field is a direction; a bare job title is not (rubric 1).
+            if field:
+                weak += 1
+            elif title:
                 titles += 1
             else:
-                weak += 1
+                vague += 1
         elif stated and (_DEADLINE.search(sentence) or _MEASURE.search(sentence)):
             goals += 1
-    direction = strong + weak
-    near = _NEAR_TERM.search(d.text) is not None or goals > 0
+    direction = strong + hedged + weak
+    near = _NEAR_TERM.search(d.text) is not None or goals > 0 or _builds(d)
+    passive = _PASSIVE.search(d.text) is not None
     if direction == 0:
-        if _PASSIVE.search(d.text):
+        if passive:
             return 1, "no direction: the answer says it has none yet"
         if titles:
             return 1, "only a job title, no long-term direction"
         if goals:
             return 1, "only dated, short-term goals; no long-term direction"
+        if vague:
+            return 1, "only general growth (more responsibility, learning), no named direction"
         return 1, "no long-term direction found"
     if goals > direction:
         return 2, "a direction, outweighed by dated goals"
+    if passive:
+        return 2, "a direction, but the answer also says it has not thought about one"
     if not near:
         return 2, "a direction, but no near-term step toward it"
     if strong and (long_strong or strong >= 2):
         return 3, "a clear long-term direction with a near-term step"
+    if hedged and not strong:
+        return 2, "a direction, but hedged (maybe, probably)"
     return 2, "a direction, but vague or without a long-term horizon"
 
 
@@ -969,12 +1132,12 @@ def _alignment(d: _Draft, stems: set[str], tokens: set[str]) -> tuple[int, str]:
     p = d.profile
     if p is None:
         specific = len({m.group(0).lower() for m in _GENERIC_SPECIFIC.finditer(d.text)})
-        general = bool(_GENERIC_COMPANY.search(d.text) or _PROPER_NAME.search(d.text))
         if specific >= 2:
             return 3, "refers to the company's values or plans (no profile to check)"
-        if specific or general:
-            return 2, "refers to the company in general terms (no profile to check)"
-        return 1, "nothing ties the answer to a company"
+        if specific or _PROPER_NAME.search(d.text):
+            return 2, "names the company, not its values or plans (no profile to check)"
+        # "This job", "here", "the company": words that could be said to any employer.
+        return 1, "could fit any company: it names none and none of its values or plans"
     hits = sum(_item_hit(item, stems) for item in p.items)
     named = bool(p.name_keys & tokens)
     specific_words = len(p.specific & stems)
@@ -1003,9 +1166,31 @@ def _builds(d: _Draft) -> bool:
     sentence, since people often say 'this role...' and then 'I want to learn...')."""
     sentences = d.sentences
     for i, sentence in enumerate(sentences):
-        if _mentions_role(d, sentence) and any(_BUILD.search(s) for s in sentences[i : i + 2]):
+        if _mentions_role(d, sentence) and any(_names_learning(s) for s in sentences[i : i + 2]):
             return True
     return False
+
+
+def _names_learning(sentence: str) -> bool:
+    """A learning verb with something named to learn, not "learn a lot" or "gain experience"."""
+    vague = [m.span() for m in _VAGUE_BUILD.finditer(sentence)]
+    return any(not _inside(m.span(), vague) for m in _BUILD.finditer(sentence))
+
+
+def _sentences_with(pattern: re.Pattern[str], d: _Draft) -> int:
+    """How many sentences a pattern matches in (a digression is counted once per sentence)."""
+    return sum(1 for s in d.sentences if pattern.search(s))
+
+
+def _on_topic(d: _Draft, stems: set[str], hits: int) -> bool:
+    """The draft says something about this role or company, not only what it avoids: the
+    role's own words (two of its title, industry or skills), a value or plan echoed, or the
+    role named with what it will teach."""
+    if d.profile is not None and (len(d.profile.job & stems) >= 2 or hits):
+        return True
+    if d.profile is None and _GENERIC_SPECIFIC.search(d.text):
+        return True
+    return _builds(d)
 
 
 def _negativity(d: _Draft) -> bool:
@@ -1051,10 +1236,10 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
         flags.add("generic_no_company")
 
     # ---- relevance: digressions away from this role and company
-    salary = _count(_SALARY, body)
-    exit_plan = _count(_EXIT, body)
-    your_job = _count(_YOUR_JOB, body)
-    personal = _count(_PERSONAL, body)
+    salary = _sentences_with(_SALARY, d)
+    exit_plan = _sentences_with(_EXIT, d)
+    your_job = _sentences_with(_YOUR_JOB, d)
+    personal = _sentences_with(_PERSONAL, d)
     negative = _negativity(d)
     for flag, hit in (
         ("salary_focus", salary),
@@ -1066,28 +1251,39 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
         if hit:
             flags.add(flag)
     digressions = sum(bool(x) for x in (salary, exit_plan, your_job, personal, negative))
-    on_topic = bool(_ROLE_REF.search(body)) or (profile is not None and bool(profile.job & stems))
+    hits = sum(_item_hit(item, stems) for item in profile.items) if profile else 0
+    on_topic = _on_topic(d, stems, hits)
     if exit_plan or personal >= 2 or salary >= 2 or digressions >= 2:
         relevance, why["relevance"] = 1, "large parts are about pay, personal life or leaving"
     elif digressions == 1:
         relevance, why["relevance"] = 2, "mostly relevant, with one digression"
     elif not on_topic:
-        relevance, why["relevance"] = 2, "never connects to the role itself"
+        relevance, why["relevance"] = 2, "never says what the role or the company's work involves"
     else:
         relevance, why["relevance"] = 3, "everything relates to the role and company"
 
     # ---- confidence
-    hedges = _count(_HEDGES, body)
-    strong_hedges = _count(_STRONG_HEDGES, body)
-    if hedges >= 2 or strong_hedges:
+    hard = _count(_HEDGES, body) + _count(_UNDECIDED, body)
+    soft = _count(_SOFT_HEDGES, body)
+    if hard + soft >= 2 or _STRONG_HEDGES.search(body):
         flags.add("hedging")
+    # A soft hedge ("I think I could", "I hope to") counts half: one is fine, two read as hedged.
+    hedging = hard + soft / 2
     implausible = _count(_IMPLAUSIBLE, body)
     if implausible:
         flags.add("implausible_claim")
     drive = _count(_DRIVE, body)
-    if implausible or (_PASSIVE.search(body) and not drive) or hedges >= 4:
+    passive = _PASSIVE.search(body) is not None
+    # Level 1: overclaiming, passive, or so hedged (or hedged with no drive at all) that it
+    # reads as "I haven't thought about it".
+    if (
+        implausible
+        or (passive and (not drive or hedging >= 2))
+        or hedging >= 5
+        or (hedging > 2 and not drive)
+    ):
         confidence, why["confidence"] = 1, "passive, heavily hedged or overclaiming"
-    elif hedges or your_job or not drive:
+    elif hedging >= 1 or your_job or not drive or passive:
         confidence, why["confidence"] = 2, "some drive, but hedged or not stated plainly"
     else:
         confidence, why["confidence"] = 3, "welcomes challenge and responsibility plainly"
@@ -1096,11 +1292,21 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
     cliches = len({m.group(0).lower() for m in _CLICHES.finditer(body)})
     if cliches >= 2:
         flags.add("cliche")
-    evidence = sum(1 for s in d.sentences if _EVIDENCE.search(s))
-    if implausible or cliches >= 4:
-        authenticity, why["authenticity"] = 1, "implausible or made of stock phrases"
-    elif cliches >= 2 or not evidence or alignment == 1:
-        authenticity, why["authenticity"] = 2, "plausible but generic"
+    # A past example: something the speaker did, or a context made specific by a named piece
+    # of work or a number ("my dissertation on ...", "forty tickets a day"), told in enough
+    # words to say what happened.
+    evidence = sum(
+        1
+        for s in d.sentences
+        if (_EVIDENCE_ACTION.search(s) or (_EVIDENCE_CONTEXT.search(s) and _WORK.search(s)))
+        and count_words(s) >= _MIN_EXAMPLE_WORDS
+    )
+    if implausible:
+        authenticity, why["authenticity"] = 1, "implausible or overclaiming"
+    elif cliches >= 2:
+        authenticity, why["authenticity"] = 2, "plausible but generic: stock phrases"
+    elif not evidence:
+        authenticity, why["authenticity"] = 2, "plausible but generic: no example from your past"
     else:
         authenticity, why["authenticity"] = 3, "specific and backed by a real example"
 
