@@ -70,6 +70,9 @@ STYLE = """<style>
   margin-right: 0;}
 .cak-field .widget-label {width: auto; max-width: none; text-align: left; font-weight: 600;
   margin: 0 0 2px 0; line-height: 1.4;}
+.cak-cell.widget-dropdown > select {border-color: var(--jp-ui-font-color2, #757575);}
+.cak-cell.widget-dropdown > select:focus {outline-offset: 1px;
+  outline: 2px solid var(--jp-brand-color1, #1976d2) !important;}
 .cak-sr-label .widget-label {position: absolute !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0);
   white-space: nowrap !important; margin: -1px; padding: 0;}
@@ -876,14 +879,20 @@ _WRAP = "overflow-wrap:anywhere"
 
 #: The default scale of a Matrix cell: how strongly a row supports a column.
 MATRIX_LEVELS: tuple[tuple[int, str], ...] = ((0, "none"), (1, "some"), (2, "strong"))
+#: The first option of every Matrix cell: nothing chosen yet (never saved). Its value is a
+#: sentinel, not None: ipywidgets turns a None value into "no option selected" (a blank select).
+NOT_RATED = "not rated"
+_UNRATED = ""
 
 
 class Matrix(Exercise):
     """Rate every row against every column on a small scale (aspirations x company values).
 
-    Each cell is a row of toggle buttons under its column's label, grouped by row, so the
-    widget reads top to bottom, stays keyboard-operable and needs no wide screen. With a key
-    (a fictional case) Check scores each cell; without one it reports how many are rated.
+    Each cell is a drop-down under its column's label, grouped by row, so the widget reads top
+    to bottom and needs no wide screen. A native <select> announces its chosen level and is
+    named for screen readers by its row and column ("Aspiration 2 x value: safety"), one Tab
+    stop per cell, the arrow keys to change it. With a key (a fictional case) Check scores each
+    cell; without one it reports how many are rated.
     """
 
     kind = "matrix"
@@ -912,7 +921,9 @@ class Matrix(Exercise):
         super().__init__(store, exercise_id, **kwargs)
 
     def _build(self) -> list[W.Widget]:
-        self.cells: dict[tuple[str, str], W.ToggleButtons] = {}
+        # Toggle buttons exposed no chosen state and showed it at 1.62:1 contrast
+        # (docs/accessibility.md, finding 3): a drop-down shows the chosen level as text.
+        self.cells: dict[tuple[str, str], W.Dropdown] = {}
         if not self.rows or not self.columns:
             return [W.HTML(value=f'<div class="cak-miss">{escape(self.empty_message)}</div>')]
         sections = []
@@ -924,22 +935,25 @@ class Matrix(Exercise):
                 )
             ]
             for c, (col_id, col_text) in enumerate(self.columns, start=1):
-                toggle = W.ToggleButtons(
-                    options=[(f"{n} {name}", n) for n, name in self.levels],
-                    value=None,
-                    tooltips=[
-                        f"{self.row_heading} {r} \u00d7 {self.column_heading or 'column'} {c}: "
-                        f"{n} {name}"
-                        for n, name in self.levels
-                    ],
-                    style={"button_width": "auto"},
+                cell = W.Dropdown(
+                    options=[(NOT_RATED, _UNRATED)]
+                    + [(f"{n} {name}", n) for n, name in self.levels],
+                    value=_UNRATED,
+                    description=self.cell_name(r, c, col_text),
+                    style={"description_width": "initial"},
+                    layout=W.Layout(width="auto", min_width="10em", max_width="16em"),
                 )
-                toggle.observe(self._changed, names="value")
-                self.cells[(row_id, col_id)] = toggle
+                # The name is for screen readers; sighted learners read the column label above
+                # and the row's title above that.
+                cell.add_class("cak-sr-label")
+                # A 3:1 border and a focus ring (ipywidgets sets `outline: none !important`).
+                cell.add_class("cak-cell")
+                cell.observe(self._changed, names="value")
+                self.cells[(row_id, col_id)] = cell
                 label = W.HTML(
                     value=f'<div style="{_WRAP}">{self._column_label(c, col_text)}</div>'
                 )
-                parts.append(W.VBox([label, toggle]))
+                parts.append(W.VBox([label, cell]))
             section = W.VBox(parts)
             section.add_class("cak-item")
             sections.append(section)
@@ -948,6 +962,11 @@ class Matrix(Exercise):
     def _column_label(self, number: int, text: str) -> str:
         prefix = f"{self.column_heading} {number}:" if self.column_heading else f"{number}."
         return f"{escape(prefix)} <bdi>{escape(text)}</bdi>"
+
+    def cell_name(self, row: int, column: int, column_text: str) -> str:
+        """A cell's accessible name: its row by number, its column by label (plain text)."""
+        col = f"{self.column_heading} {column}: " if self.column_heading else ""
+        return f"{self.row_heading} {row} \u00d7 {col}{column_text}"
 
     @property
     def row_ids(self) -> list[str]:
@@ -963,15 +982,16 @@ class Matrix(Exercise):
         )
 
     def _apply(self, value: Mapping[str, Mapping[str, int]]) -> None:
-        for (row_id, col_id), toggle in self.cells.items():
-            toggle.value = value.get(row_id, {}).get(col_id)
+        for (row_id, col_id), cell in self.cells.items():
+            level = value.get(row_id, {}).get(col_id)
+            cell.value = _UNRATED if level is None else level
 
     @property
     def value(self) -> dict[str, dict[str, int]]:
         result: dict[str, dict[str, int]] = {}
-        for (row_id, col_id), toggle in self.cells.items():
-            if toggle.value is not None:
-                result.setdefault(row_id, {})[col_id] = toggle.value
+        for (row_id, col_id), cell in self.cells.items():
+            if cell.value != _UNRATED:
+                result.setdefault(row_id, {})[col_id] = cell.value
         return result
 
     def grid(self) -> list[list[int | None]]:
@@ -1011,7 +1031,7 @@ class Matrix(Exercise):
         rated = int(result.score)
         total = int(result.total)
         note = "every cell is rated" if rated == total else f"{total - rated} still to rate"
-        return _para(f"{rated} of {total} cells rated: {note}. Ratings are saved as you click.")
+        return _para(f"{rated} of {total} cells rated: {note}. Each rating is saved when chosen.")
 
     def summary(self) -> str:
         return self.result().summary()

@@ -264,9 +264,32 @@ def test_matrix_labels_are_escaped_and_every_cell_is_labelled(store):
     html = html_of(matrix.widget)
     assert "<script>" not in html and html.count("&lt;script&gt;") >= 2
     assert "Aspiration 1: <bdi>Lead" in html and "Column 1: <bdi>value: safety</bdi>" in html
-    toggle = matrix.cells[("r2", "c1")]
-    assert [label for label, _ in toggle.options] == ["0 none", "1 some", "2 strong"]
-    assert toggle.tooltips[2] == "Aspiration 2 \u00d7 Column 1: 2 strong"
+    cell = matrix.cells[("r2", "c1")]
+    assert [label for label, _ in cell.options] == ["not rated", "0 none", "1 some", "2 strong"]
+    # Named for screen readers by row and column (a plain-text <label for>, never HTML).
+    assert cell.description == "Aspiration 2 \u00d7 Column 1: value: safety"
+    assert not cell.description_allow_html
+    assert matrix.cells[("r1", "c2")].description == f"Aspiration 1 \u00d7 Column 2: plan: {SCRIPT}"
+
+
+def test_matrix_cells_expose_their_state_and_start_not_rated(store, tmp_path):
+    """Each cell is a native drop-down (its chosen level is announced as text), not toggle
+    buttons (no checked state, 1.62:1 contrast: docs/accessibility.md, finding 3)."""
+    matrix = make_matrix(store)
+    for cell in matrix.cells.values():
+        assert isinstance(cell, w.W.Dropdown)
+        assert cell.label == "not rated" and matrix.value == {}
+        assert "cak-sr-label" in cell._dom_classes  # the column label shows above instead
+    matrix.cells[("r2", "c2")].value = 0  # "0 none" is a rating, kept apart from not rated
+    assert saved(store) == {"matrix": {"r2": {"c2": 0}}}
+    matrix.cells[("r2", "c2")].index = 0  # back to "not rated": nothing saved for the cell
+    assert saved(store) == {"matrix": {}}
+    store.set("matrix", {"r1": {"c1": 1}})
+    again = make_matrix(AnswerStore("nb", tmp_path))
+    assert again.cells[("r1", "c1")].label == "1 some"
+    assert again.cells[("r2", "c1")].label == "not rated"
+    again.reset_button.click()
+    assert all(cell.label == "not rated" for cell in again.cells.values())
 
 
 def test_matrix_with_a_key_scores_and_with_no_rows_explains(store):
