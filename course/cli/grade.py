@@ -13,7 +13,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="zip", metavar="ZIP", help="unpack a zip of learner folders first"
     )
-    parser.add_argument("--jobs", type=int, default=1, help="parallel workers (1 for now)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="grade in N worker processes (default: the number of CPUs; 1: one at a time)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster: 'local' (a LocalCluster of --jobs workers) or a "
+        "scheduler address such as tcp://10.0.0.5:8786 (see docs/grading-guide.md)",
+    )
     parser.add_argument(
         "--timeout", type=int, default=None, metavar="S", help="seconds each cell may run (10)"
     )
@@ -29,13 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..grading import LEARNER_TIMEOUT, grade
+    from ..parallel import default_jobs
     from ..procs import tools_on_path
     from ..workshop import CELL_TIMEOUT
 
     tools_on_path()
     outcome = grade(
         args.workshop,
-        jobs=args.jobs,
+        jobs=default_jobs() if args.jobs is None else args.jobs,
+        dask=args.dask,
         zip_path=args.zip,
         cell_timeout=args.timeout or CELL_TIMEOUT,
         learner_timeout=args.learner_timeout or LEARNER_TIMEOUT,
