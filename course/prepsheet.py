@@ -700,8 +700,9 @@ def _href(path: Path) -> str:
 def prep_sheet_button(folder: str | os.PathLike[str] = ".", with_zip: bool = True) -> Any:
     """A button that writes prep-sheet.html (and its answers zip) in `folder` and links them.
 
-    Returns an ipywidgets VBox holding the button and an HTML output area, also reachable as
-    `.button` and `.output` (tests click `box.button.click()` and read `box.output.value`).
+    Returns an ipywidgets VBox holding the button and an Output area, also reachable as
+    `.button` and `.output`; `.html` is the HTML last shown (tests click `box.button.click()`
+    and read `box.html`).
     """
     import ipywidgets as W
 
@@ -712,32 +713,61 @@ def prep_sheet_button(folder: str | os.PathLike[str] = ".", with_zip: bool = Tru
         tooltip="Gather your answers from every lesson on one printable page",
         layout=W.Layout(width="auto"),
     )
-    output = W.HTML(value="")
+    # An Output, not an HTML widget: its HTML goes through JupyterLab's renderer, which turns a
+    # relative link into the server's files/<path> URL, makes a click open the file, and styles
+    # links as links. (An HTML widget does none of that: its links showed as plain text.) The
+    # output is set through `.outputs`, which works from a click callback and without a kernel.
+    output = W.Output()
+
+    def show(html: str, text: str) -> None:
+        box.html = html
+        output.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/html": html, "text/plain": text},
+                "metadata": {},
+            },
+        )
 
     def make(_button: Any = None) -> None:
         try:
             page, packed = write_prep_sheet(folder, Path(folder) / "prep-sheet.html", zip=with_zip)
         except KitError as exc:
-            output.value = f'<div class="cak-warn">Could not make the prep sheet: {esc(exc)}</div>'
+            show(
+                f'<div class="cak-warn">Could not make the prep sheet: {esc(exc)}</div>',
+                f"Could not make the prep sheet: {exc}",
+            )
             return
+        # Relative to the notebook's folder: JupyterLab resolves them to files/<path>. The zip
+        # keeps `download`, so a click saves it instead of opening it in a tab.
+        # A click opens the sheet in a JupyterLab tab, which runs no scripts (its Print button
+        # does nothing there); in a browser tab of its own it prints.
+        to_print = (
+            "a click opens it here; to print it or save it as PDF, open it in a new browser tab "
+            "(right-click, Open link in new tab) and use its Print button"
+        )
         links = [
             f'<a href="{_href(page)}" target="_blank" rel="noopener">{esc(page.name)}</a> '
-            "(open it, then print it or save it as PDF)"
+            f"({to_print})"
         ]
+        lines = [f"{page} ({to_print})"]
         if packed:
             links.append(
                 f'<a href="{_href(packed)}" target="_blank" rel="noopener" download>'
                 f"{esc(packed.name)}</a> (your answers files: unzip into notebooks/ on another "
                 "machine to carry on there)"
             )
+            lines.append(f"{packed} (your answers files)")
         stamp = datetime.now().strftime("%H:%M:%S")
-        output.value = (
+        show(
             f"<div>Prep sheet written at {stamp}:<ul>"
             + "".join(f"<li>{link}</li>" for link in links)
-            + f"</ul><small>Saved in {esc(Path(folder).resolve())}</small></div>"
+            + f"</ul><small>Saved in {esc(Path(folder).resolve())}</small></div>",
+            f"Prep sheet written at {stamp}: " + "; ".join(lines),
         )
 
     button.on_click(make)
-    box = W.VBox([button, output])
-    box.button, box.output, box.make = button, output, make
+    # Children keep their own width (a VBox stretches them to the cell's full width).
+    box = W.VBox([button, output], layout=W.Layout(align_items="flex-start"))
+    box.button, box.output, box.make, box.html = button, output, make, ""
     return box

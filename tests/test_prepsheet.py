@@ -199,19 +199,30 @@ def test_button_writes_the_sheet_and_links_it(learner, monkeypatch):
     monkeypatch.chdir(learner)
     box = prepsheet.prep_sheet_button(".")
     assert box.button.description == "Make my prep sheet"
-    assert box.output.value == ""
+    assert box.html == "" and box.output.outputs == ()
     box.button.click()
     assert (learner / "prep-sheet.html").exists() and (learner / "prep-sheet.zip").exists()
-    assert 'href="prep-sheet.html"' in box.output.value
-    assert 'href="prep-sheet.zip"' in box.output.value
+    # Relative links, shown as rich output so JupyterLab resolves them to files/<path>.
+    assert 'href="prep-sheet.html"' in box.html
+    assert 'href="prep-sheet.zip"' in box.html and " download>" in box.html
+    (shown,) = box.output.outputs
+    assert shown["data"]["text/html"] == box.html
+    assert "prep-sheet.html" in shown["data"]["text/plain"]
     assert html.escape(DRAFT.strip()) in (learner / "prep-sheet.html").read_text("utf-8")
+
+
+def test_button_keeps_its_own_width(learner):
+    box = prepsheet.prep_sheet_button(learner)
+    assert box.layout.align_items == "flex-start"  # a VBox would stretch it across the cell
+    assert box.button.layout.width == "auto"
 
 
 def test_button_reports_a_failure_without_raising(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     box = prepsheet.prep_sheet_button(tmp_path / "missing")
     box.button.click()
-    assert "Could not make the prep sheet" in box.output.value
+    assert "Could not make the prep sheet" in box.html
+    assert "Could not make the prep sheet" in box.output.outputs[0]["data"]["text/plain"]
 
 
 def test_hidden_folders_and_backups_are_not_gathered(learner):

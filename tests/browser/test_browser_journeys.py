@@ -142,20 +142,58 @@ def test_draft_chart_redraws_after_a_pause_in_typing(lab: LabPage, lab_root):
 
 
 def test_prep_sheet_button_in_lesson_06_writes_the_sheet_and_links_it(lab: LabPage, lab_root):
+    """The button keeps its own width; its result links are real links, resolved by JupyterLab
+    to files/<path> (an HTML widget left them as plain text), and a click opens the sheet."""
     path = lesson_path(lab_root, LESSON_06)
     sheet = lab_root / "notebooks" / "prep-sheet.html"
     sheet.unlink(missing_ok=True)
     panel = lab.open(path)
+    opened = "notebooks/prep-sheet.html"
     try:
         lab.run_all(path)
         make = panel.get_by_role("button", name=re.compile(r"Make my prep sheet"))
         expect(make).to_have_count(1)  # shown once
+        cell_width = make.locator("xpath=..").bounding_box()["width"]
+        width = make.bounding_box()["width"]
+        assert width < cell_width / 2, f"the button stretches: {width} of {cell_width} px"
         make.click()
         link = panel.get_by_role("link", name="prep-sheet.html")
         expect(link).to_be_visible(timeout=15_000)
         assert wait_for(sheet.exists), "the button writes prep-sheet.html beside the notebook"
+        expect(link).to_have_attribute("href", re.compile(r"/files/notebooks/prep-sheet\.html"))
+        archive = panel.get_by_role("link", name="prep-sheet.zip")
+        expect(archive).to_have_attribute("href", re.compile(r"/files/notebooks/prep-sheet\.zip"))
+        expect(archive).to_have_attribute("download", "")
+        look = link.evaluate(
+            """a => { const s = getComputedStyle(a), p = getComputedStyle(a.parentElement);
+                     return {link: s.color, text: p.color, cursor: s.cursor,
+                             underline: s.textDecorationLine.includes('underline')}; }"""
+        )
+        assert look["link"] != look["text"] or look["underline"], f"looks like plain text: {look}"
         lab.snapshot(make.locator("xpath=.."), f"{LESSON_06}-prep-sheet")
+        # Opened in a browser tab of its own (right-click, Open link in new tab) it is served
+        # and its Print button runs (JupyterLab's own tab runs no scripts).
+        tab = lab.page.context.new_page()
+        try:
+            response = tab.goto(link.get_attribute("href"))
+            assert response.ok, f"{response.status} for {response.url}"
+            tab.evaluate("() => { window.print = () => { window.printed = true; }; }")
+            tab.get_by_role("button", name=re.compile(r"Print")).click()
+            assert tab.evaluate("() => window.printed === true"), "the Print button did nothing"
+        finally:
+            tab.close()
+        link.click()  # a plain click: JupyterLab opens the sheet in a tab of its own
+        found = (
+            "(path) => Array.from(window.jupyterapp.shell.widgets('main'))"
+            ".some(w => w.context && w.context.path === path)"
+        )
+        lab.page.wait_for_function(found, arg=opened, timeout=15_000)
     finally:
+        lab.page.evaluate(
+            "(path) => { for (const w of Array.from(window.jupyterapp.shell.widgets('main')))"
+            " if (w.context && w.context.path === path) w.dispose(); }",
+            opened,
+        )
         lab.close_and_shutdown(path)
         sheet.unlink(missing_ok=True)
         sheet.with_suffix(".zip").unlink(missing_ok=True)
