@@ -293,3 +293,26 @@ def test_grading_imports_stay_light_in_the_kernel_and_the_worker(tmp_path):
     done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "PLOTS []" in done.stdout
+
+
+def test_the_grading_guide_names_real_commands_and_options_and_its_links_resolve():
+    import re
+
+    from course.__main__ import build_parser, commands
+
+    text = (ROOT / "docs" / "grading-guide.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"python -m course ([a-z-]+)", text))
+    assert {"grade", "bench", "workshop", "formgrader", "feedback", "report"} <= named
+    assert named <= set(commands()), named - set(commands())
+    parser = build_parser()
+    for command in ("grade", "bench"):
+        sub = parser._subparsers._group_actions[0].choices[command]
+        known = {flag for action in sub._actions for flag in action.option_strings}
+        used = set(re.findall(rf"course {command} [^`\n]*", text))
+        flags = {flag for line in used for flag in re.findall(r"--[a-z-]+", line)}
+        assert flags <= known, (command, flags - known)
+    assert "--jobs" in text and "--dask" in text
+    headings = re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)
+    anchors = {re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", h.strip().lower())) for h in headings}
+    links = re.findall(r"\]\(#([^)\s]+)\)", text)
+    assert links and set(links) <= anchors, set(links) - anchors
