@@ -161,9 +161,11 @@ def build(
     *,
     grade: bool = True,
     report: bool = True,
+    jobs: int = 1,
     out: Any = None,
 ) -> Workshop:
-    """Create a workshop with `learners` simulated learners, grade it and write its report."""
+    """Create a workshop with `learners` simulated learners, grade it (in `jobs` worker
+    processes) and write its report."""
     from . import workshop as ws
 
     out = out or sys.stdout
@@ -215,7 +217,7 @@ def build(
     if grade:
         from .grading import grade as grade_all
 
-        grade_all(workshop.root, out=out, progress=True)
+        grade_all(workshop.root, jobs=jobs, out=out, progress=True)
         _simulated_rubric_grades(workshop, rng)
         if report:
             from .report import write_report

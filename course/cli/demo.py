@@ -12,6 +12,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workshop", required=True, metavar="DIR", help="folder to (re)create")
     parser.add_argument("--learners", type=int, default=30, help="how many learners (30)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same class)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="grading workers (the CPUs)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,8 +22,10 @@ def run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     from ..demo import build
+    from ..parallel import default_jobs
     from ..procs import tools_on_path
 
     tools_on_path()
-    build(args.workshop, learners=args.learners, seed=args.seed)
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    build(args.workshop, learners=args.learners, seed=args.seed, jobs=jobs)
     return 0
