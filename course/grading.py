@@ -477,15 +477,16 @@ def _run_serial(
     """Grade learners one after another in this process, with one NbGraderAPI for all."""
     api = grading_api(workshop, cell_timeout)
     for learner in learners:
-        try:
-            record = grade_learner(
-                workshop,
-                learner,
-                cell_timeout=cell_timeout,
-                learner_timeout=learner_timeout,
-                api=api,
-            )
-        except Exception as exc:  # a bug or a broken gradebook row: flag, keep going
-            record = failed_record(learner, f"grading failed: {exc.__class__.__name__}: {exc}")
+        record = grade_learner_safely(
+            workshop, learner, cell_timeout=cell_timeout, learner_timeout=learner_timeout, api=api
+        )
         on_done(learner, record, None)
     return "one at a time"
+
+
+def grade_learner_safely(workshop: Workshop, learner: str, **kwargs: Any) -> dict[str, Any]:
+    """grade_learner, but a bug or a broken gradebook row becomes a flag, never an exception."""
+    try:
+        return grade_learner(workshop, learner, **kwargs)
+    except Exception as exc:  # one learner must never stop the batch
+        return failed_record(learner, f"grading failed: {exc.__class__.__name__}: {exc}")

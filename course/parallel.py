@@ -91,19 +91,16 @@ def grade_task(
     "gradebook" is the learner's submissions as merge.export data (None when nothing was
     graded). Never raises for a bad submission.
     """
-    from .grading import failed_record, grade_learner
+    from .grading import grade_learner_safely
 
-    try:
-        record = grade_learner(
-            workshop,
-            learner,
-            cell_timeout=cell_timeout,
-            learner_timeout=learner_timeout,
-            api=api,
-            db_url=db_url,
-        )
-    except Exception as exc:  # a bug or a broken gradebook row: flag, keep going
-        record = failed_record(learner, f"grading failed: {exc.__class__.__name__}: {exc}")
+    record = grade_learner_safely(
+        workshop,
+        learner,
+        cell_timeout=cell_timeout,
+        learner_timeout=learner_timeout,
+        api=api,
+        db_url=db_url,
+    )
     graded = [name for name, e in record["assignments"].items() if e.get("status") != "missing"]
     data = None
     if graded:
