@@ -20,6 +20,7 @@ __all__ = [
     "coach_analyser",
     "coach_draft",
     "length_advice_markdown",
+    "render_analysis",
     "render_feedback",
     "rubric_html",
 ]
@@ -42,11 +43,9 @@ def _level(value: Any) -> int | None:
 
 def _flag_name(flag: Any) -> str:
     """A flag in plain English (coach.FLAG_LABELS); an unknown id made readable."""
-    try:
-        from .coach import FLAG_LABELS as labels
-    except ImportError:
-        labels = {}
-    label = labels.get(str(flag)) or str(flag).replace("_", " ").strip()
+    from .coach import FLAG_LABELS
+
+    label = FLAG_LABELS.get(str(flag)) or str(flag).replace("_", " ").strip()
     return label[:1].upper() + label[1:]
 
 
@@ -162,13 +161,9 @@ def length_advice_markdown() -> str:
     )
 
 
-def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], dict] | None:
-    """`text -> coach.analyze(text, company).to_dict()` plus `why` (criterion -> reason), or
-    None where the coach is missing."""
-    try:
-        from . import coach
-    except ImportError:
-        return None
+def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], dict]:
+    """`text -> coach.analyze(text, company).to_dict()` plus `why` (criterion -> reason)."""
+    from . import coach
 
     def analyse(text: str) -> dict[str, Any]:
         feedback = coach.analyze(text, company)
@@ -177,7 +172,8 @@ def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], 
     return analyse
 
 
-def _render(analysis: Any) -> str:
+def render_analysis(analysis: Any) -> str:
+    """Safe HTML for a Draft analysis: the coach's view, or speaking time for a plain count."""
     if isinstance(analysis, Mapping) and "criteria" in analysis:
         return render_feedback(analysis)
     return render_speaking_time(analysis)
@@ -283,12 +279,12 @@ def coach_draft(
         lesson.store,
         exercise_id,
         analyser=analyser,
-        renderer=_render,
+        renderer=render_analysis,
         title=title,
         prompt=prompt,
         **kwargs,
     )
-    if chart and analyser is not None and not os.environ.get("NBGRADER_EXECUTION"):
+    if chart and not os.environ.get("NBGRADER_EXECUTION"):
         output = W.Output(layout=W.Layout(width="100%"))
         redraw = _radar_listener(output)
         draft.listeners.append(redraw)

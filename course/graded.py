@@ -259,27 +259,10 @@ def _quote(text: str) -> str:
     return "".join(f"<blockquote>{_escape(p)}</blockquote>" for p in paragraphs)
 
 
-def _draft_renderer(analysis: Any) -> str:
-    """Live feedback while drafting: the coach's view where it exists, else speaking time."""
-    from .widgets import render_speaking_time
-
-    if isinstance(analysis, Mapping) and "criteria" in analysis:
-        try:
-            from .coach_view import render_feedback
-        except ImportError:
-            pass
-        else:
-            return render_feedback(analysis)
-    return render_speaking_time(analysis)
-
-
 def _analyse(text: str, profile: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The coach's analysis as plain data; words and speaking time only without the coach."""
-    try:
-        from . import coach
-    except ImportError:
-        words = count_words(text)
-        return {"words": words, "seconds": seconds_for_words(words)}
+    """The coach's analysis as plain data."""
+    from . import coach
+
     return coach.analyze(text, company=profile or None).to_dict()
 
 
@@ -428,6 +411,7 @@ class Assignment:
         spec = Spec("draft", exercise_id, title, prompt)
 
         def build() -> Any:
+            from .coach_view import render_analysis
             from .widgets import Draft
 
             def analyser(text: str) -> dict[str, Any]:
@@ -438,7 +422,7 @@ class Assignment:
                 self.store,
                 exercise_id,
                 analyser=analyser,
-                renderer=_draft_renderer,
+                renderer=render_analysis,
                 title=title,
                 prompt=prompt,
                 mode="graded",

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import content
+from . import content, profile
 from .answers import SUFFIX, AnswerStore
 from .errors import KitError
 
@@ -275,21 +275,10 @@ def _as_choose(exercise_id: str, value: Any) -> str | None:
     return f"<p>You picked:</p><ul>{items}</ul>" if items else None
 
 
-def _profile_module() -> Any:
-    """course.profile (lessons 02 and 03 write its formats), or None where it is missing."""
-    try:
-        from . import profile
-    except ImportError:
-        return None
-    return profile
-
-
 def _coach(text: str, company: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The coach's analysis as plain data, or None where the coach is unavailable."""
-    try:
-        from .coach import analyze
-    except ImportError:
-        return None
+    """The coach's analysis as plain data, or None where the coach trips over odd input."""
+    from .coach import analyze
+
     try:
         return analyze(text, company=company).to_dict()
     except Exception:  # the sheet must still be made if the coach trips over odd input
@@ -380,9 +369,8 @@ def _company(sheet: _Sheet) -> tuple[dict[str, Any] | None, bool]:
     """The learner's company profile and whether it is a shipped fictional one."""
     choice = sheet.get(RESEARCH, "company-choice")
     form = sheet.get(RESEARCH, "company-profile")
-    profile = _profile_module()
     folder = sheet.folder(RESEARCH)
-    if profile is not None and folder is not None:
+    if folder is not None:
         try:
             company = profile.company_from_answers(folder)
         except Exception:
@@ -435,10 +423,9 @@ LEVEL_NAMES = {0: "none", 1: "some", 2: "strong"}
 
 def _alignment_section(sheet: _Sheet, company: Mapping[str, Any] | None) -> str:
     sheet.get(ALIGN, "alignment-matrix")  # shown here, whatever its shape
-    profile = _profile_module()
     folder = sheet.folder(ALIGN)
     data = None
-    if profile is not None and folder is not None:
+    if folder is not None:
         try:
             data = profile.alignment_from_answers(folder, company=company)
         except Exception:
