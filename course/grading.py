@@ -22,6 +22,7 @@ grades.csv (nbgrader's CSV export), flags.json and results/<learner>.json, and p
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -31,6 +32,8 @@ from typing import Any
 
 from .errors import KitError
 from .workshop import CELL_TIMEOUT, LEARNER_ID, Workshop, open_workshop
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "LEARNER_TIMEOUT",
@@ -95,6 +98,44 @@ def _error_line(outcome: dict[str, Any]) -> str:
         if match and "NbGraderException" not in match.group(1):
             return f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(3)}"[:200]
     return lines[-1][:200] if lines else "no detail"
+
+
+# A kernel that dies before it answers kernel_info never ran a line of the learner's code: with
+# kernels starting side by side, two can pick the same free port (jupyter_client chooses ports
+# before the kernel binds them). Such a start is tried again; any other failure is the notebook's.
+KERNEL_START_FAILURES = (
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond in",
+    "Address already in use",
+)
+START_ATTEMPTS = 3
+
+
+def kernel_start_failed(outcome: dict[str, Any]) -> bool:
+    text = f"{outcome.get('log') or ''}\n{outcome.get('error') or ''}"
+    return not outcome.get("success") and any(s in text for s in KERNEL_START_FAILURES)
+
+
+def autograde_submission(
+    api: Any, assignment: str, learner: str, seconds: float
+) -> tuple[dict, Any]:
+    """nbgrader autograde of one submission under a watchdog of `seconds`.
+
+    A kernel that failed to start is started again (up to START_ATTEMPTS in all) while time
+    remains; returns nbgrader's outcome and the watchdog's fired event.
+    """
+    from .procs import watchdog
+
+    deadline = time.monotonic() + seconds
+    for attempt in range(1, START_ATTEMPTS + 1):
+        with watchdog(max(deadline - time.monotonic(), 1)) as fired:
+            outcome = api.autograde(assignment, learner, force=True, create=True)
+        if fired.is_set() or not kernel_start_failed(outcome) or attempt == START_ATTEMPTS:
+            break
+        if deadline - time.monotonic() <= 1:
+            break
+        log.warning("%s/%s: the kernel did not start; trying again", learner, assignment)
+    return outcome, fired
 
 
 def _precheck(workshop: Workshop, learner: str, assignment: str) -> list[str]:
@@ -229,7 +270,6 @@ def grade_learner(
     merged after); `api` reuses an NbGraderAPI across learners (it takes seconds to import).
     """
     from . import keys
-    from .procs import watchdog
 
     workshop = workshop if isinstance(workshop, Workshop) else open_workshop(workshop)
     started = time.monotonic()
@@ -262,8 +302,7 @@ def grade_learner(
         elif (folder / f"{assignment}.ipynb").is_file():
             if api is None:
                 api = grading_api(workshop, cell_timeout, db_url)
-            with watchdog(remaining) as fired:
-                outcome = api.autograde(assignment, learner, force=True, create=True)
+            outcome, fired = autograde_submission(api, assignment, learner, remaining)
             if fired.is_set():
                 entry["status"] = "killed"
                 notes.append(

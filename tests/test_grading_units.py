@@ -279,6 +279,39 @@ def test_tools_env_puts_the_environment_bin_first():
     assert procs.tools_env(env)["PATH"] == env["PATH"]
 
 
+class FakeApi:
+    """Stands in for NbGraderAPI.autograde: hands out the given outcomes in turn."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.calls = 0
+
+    def autograde(self, assignment, learner, force, create):
+        self.calls += 1
+        return self.outcomes.pop(0)
+
+
+DIED = {"success": False, "log": "RuntimeError: Kernel died before replying to kernel_info"}
+LEARNER_ERROR = {"success": False, "log": "ZeroDivisionError: division by zero"}
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "calls", "success"),
+    [
+        ([DIED, {"success": True}], 2, True),  # a port race at kernel start: tried again
+        ([DIED, DIED, DIED, {"success": True}], 3, False),  # it gives up after three starts
+        ([LEARNER_ERROR, {"success": True}], 1, False),  # the notebook's own failure stands
+        ([{"success": True}], 1, True),
+    ],
+)
+def test_a_kernel_that_fails_to_start_is_started_again(outcomes, calls, success):
+    from course.grading import autograde_submission
+
+    api = FakeApi(*outcomes)
+    outcome, fired = autograde_submission(api, "a", "learner01", 60)
+    assert (api.calls, bool(outcome["success"]), fired.is_set()) == (calls, success, False)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_watchdog_kills_a_kernel_that_ignores_interrupts():
     code = (
