@@ -1,4 +1,4 @@
-"""The learners' bundle of a graded workshop: exercises/, a wheel of `course`, a README.
+"""The learners' bundle of a graded workshop: lessons, exercises, a wheel of `course`, a README.
 
 Learners of a graded workshop get this zip, never the repository (solutions/ holds the keys).
 The wheel is built from the package by pip (`pip wheel --no-deps`) in a clean copy of it. Before
@@ -22,10 +22,10 @@ from .errors import KitError
 from .procs import tools_env
 from .release import KIT_ROOT, answers_files
 
-__all__ = ["README", "build_bundle", "build_wheel", "leaks"]
+__all__ = ["README", "build_bundle", "build_wheel", "leaks", "without_outputs"]
 
-README = """Career Aspirations Workshop: graded exercises
-=============================================
+README = """Career Aspirations Workshop: lessons and graded exercises
+=========================================================
 
 What you need: Python 3.11 or newer.
 
@@ -33,15 +33,18 @@ What you need: Python 3.11 or newer.
 
        python -m pip install {wheel}
 
-2. Open the exercises in JupyterLab:
+2. Open JupyterLab here (it opens on the first lesson):
 
-       python -m course lab --root exercises
+       python -m course lab
 
-3. Work through each exercise in exercises/NN-name/NN-name.ipynb: run its cells and
+3. The lessons are in notebooks/, from 00-start-here to 06-practice-and-reflect. They
+   are practice: check your answers as often as you like.
+
+4. The graded exercises are in exercises/NN-name/NN-name.ipynb: run its cells and
    answer in the widgets. Every answer is saved as you click in NN-name.answers.json,
    next to the notebook, so closing the notebook or restarting loses nothing.
 
-4. Hand in each exercise folder as your facilitator asks: the notebook AND its
+5. Hand in each exercise folder as your facilitator asks: the notebook AND its
    .answers.json file. Do not edit or delete cells; the grader checks them.
 
 Exercise 05 asks you to draft your own answer. Points are listed at the top of each
@@ -76,6 +79,21 @@ def build_wheel(dest: str | os.PathLike[str], root: str | os.PathLike[str] = KIT
     if not wheels:
         raise KitError("pip reported success but wrote no wheel")
     return wheels[-1]
+
+
+def without_outputs(path: Path) -> str:
+    """A notebook's JSON with every output and execution count cleared (nbformat-free)."""
+    import json
+
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = notebook["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise KitError(f"{path}: not a readable notebook ({exc})") from exc
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
 
 
 def _texts(zip_bytes: bytes, prefix: str = "") -> list[tuple[str, str]]:
@@ -118,12 +136,16 @@ def build_bundle(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT
     stray = answers_files(exercises)
     if stray:
         raise KitError(f"answers files in exercises/ ({stray[0].name}...): remove them first")
+    # The lessons only: never the answers files of whoever ran them here, never their outputs.
+    lessons = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="kit-bundle-") as tmp:
         wheel = build_wheel(tmp, root)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("learners/README.txt", README.format(wheel=wheel.name))
             archive.write(wheel, f"learners/{wheel.name}")
+            for path in lessons:
+                archive.writestr(f"learners/notebooks/{path.name}", without_outputs(path))
             for path in sorted(exercises.rglob("*")):
                 if (
                     path.is_file()

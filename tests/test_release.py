@@ -81,6 +81,11 @@ def test_the_bundle_holds_exercises_a_wheel_and_a_readme_never_solutions(bundle)
     for name in keys.assignments(ROOT / "exercises"):
         assert f"learners/exercises/{name}/{name}.ipynb" in names
     assert not any("solutions" in n or n.endswith(".answers.json") for n in names)
+    lessons = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    assert len(lessons) == 7
+    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("learners/notebooks/")) == (
+        lessons
+    )
     with zipfile.ZipFile(bundle) as archive:
         wheel = zipfile.ZipFile(io.BytesIO(archive.read(wheels[0])))
     inside = wheel.namelist()
@@ -106,3 +111,24 @@ def test_no_hidden_line_in_the_bundle(bundle):
                     texts = [wheel.read(i).decode("utf-8", "replace") for i in wheel.infolist()]
             for text in texts:
                 assert not [line for line in hidden if line in text], info.filename
+
+
+def test_lessons_go_into_the_bundle_without_anyones_outputs(tmp_path):
+    from course.bundle import without_outputs
+    from course.errors import KitError
+
+    source = json.loads((ROOT / "notebooks" / "01-aspirations-vs-goals.ipynb").read_text("utf-8"))
+    code = [c for c in source["cells"] if c["cell_type"] == "code"]
+    for cell in code:
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "my own answer"}]
+        cell["execution_count"] = 7
+    ran = tmp_path / "01.ipynb"
+    ran.write_text(json.dumps(source), encoding="utf-8")
+    cleaned = json.loads(without_outputs(ran))
+    cells = [c for c in cleaned["cells"] if c["cell_type"] == "code"]
+    assert len(cells) == len(code) > 0
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in cells)
+    assert [c["source"] for c in cleaned["cells"]] == [c["source"] for c in source["cells"]]
+    ran.write_text("{not json", encoding="utf-8")
+    with pytest.raises(KitError, match="not a readable notebook"):
+        without_outputs(ran)

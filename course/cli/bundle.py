@@ -18,5 +18,7 @@ def run(args: argparse.Namespace) -> int:
     from ..bundle import build_bundle
 
     path = build_bundle(args.output)
-    print(f"Learners' bundle written: {path} (exercises, the course wheel, README; no keys).")
+    print(
+        f"Learners' bundle written: {path} (lessons, exercises, the course wheel, README; no keys)."
+    )
     return 0
