@@ -21,12 +21,13 @@ grades.csv (nbgrader's CSV export), flags.json and results/<learner>.json, and p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -418,15 +419,63 @@ def grade(
     merged into the workshop's as each learner finishes, and the outputs are those of grading
     one learner after another. Returns {"records": [...], "flags": {learner: [...]}}.
     """
+    if jobs < 1:
+        raise KitError("--jobs must be 1 or more")
+    workshop = open_workshop(root)
+    with exclusive(workshop):
+        return _grade(
+            workshop,
+            jobs=jobs,
+            dask=dask,
+            zip_path=zip_path,
+            cell_timeout=cell_timeout,
+            learner_timeout=learner_timeout,
+            progress=progress,
+            out=out or sys.stdout,
+        )
+
+
+@contextlib.contextmanager
+def exclusive(workshop: Workshop) -> Iterator[None]:
+    """Hold the workshop's grading lock: a second `course grade` on the same folder (another
+    terminal, a double start) is refused at once instead of fighting over the gradebook and
+    autograded/. A lock left by a killed run is free again: the OS releases it with the process.
+    Scratch folders of earlier killed runs lose their gradebook copies (worker logs stay)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(workshop.root / ".grading.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise KitError(
+            f"another `python -m course grade` is running on {workshop.root}; wait for it to "
+            "finish (or stop it) and run this again"
+        ) from None
+    try:
+        for stale in workshop.root.glob(".grading-*/*.db"):
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
+
+
+def _grade(
+    workshop: Workshop,
+    *,
+    jobs: int,
+    dask: str | None,
+    zip_path: str | Path | None,
+    cell_timeout: int,
+    learner_timeout: float,
+    progress: bool,
+    out: Any,
+) -> dict[str, Any]:
+    """grade() once it holds the workshop's lock."""
     from tqdm import tqdm
 
     from . import merge
 
-    out = out or sys.stdout
-    if jobs < 1:
-        raise KitError("--jobs must be 1 or more")
     started = time.monotonic()
-    workshop = open_workshop(root)
     if zip_path is not None:
         from .intake import unpack_submissions
 

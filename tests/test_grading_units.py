@@ -279,6 +279,42 @@ def test_tools_env_puts_the_environment_bin_first():
     assert procs.tools_env(env)["PATH"] == env["PATH"]
 
 
+HOLD_LOCK = (
+    "import sys, filelock\n"
+    "lock = filelock.FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True)\n"
+    "sys.stdin.read()\n"
+)
+
+
+def test_a_second_grading_run_on_the_same_workshop_is_refused(tmp_path):
+    from course.grading import exclusive
+    from course.workshop import Workshop
+
+    workshop = Workshop(tmp_path)
+    scratch = tmp_path / ".grading-old"
+    scratch.mkdir()
+    (scratch / "worker-1.db").write_bytes(b"a killed run's gradebook copy")
+    (scratch / "worker-1.log").write_text("a crashed worker's log", encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / ".grading.lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = pytest.raises(KitError, match="another `python -m course grade` is running")
+        with refused, exclusive(workshop):
+            pass
+        assert (scratch / "worker-1.db").exists()  # the running grader's files are left alone
+    finally:
+        holder.kill()  # a killed run leaves its lock file, but no lock
+        holder.wait()
+    with exclusive(workshop):
+        assert not (scratch / "worker-1.db").exists()
+        assert (scratch / "worker-1.log").exists()
+
+
 class FakeApi:
     """Stands in for NbGraderAPI.autograde: hands out the given outcomes in turn."""
 
