@@ -735,6 +735,17 @@ _EXIT = _rx(
     r"\bwhile i (?:work|figure) out\b",
 )
 
+# A denial that ends right where an exit-plan phrase starts: "no plans to", "not going to",
+# "I don't want to", "I'd never". It must touch the phrase: "I won't leave until I find
+# something better" still plans to leave.
+_DENIED_BEFORE = re.compile(
+    r"\b(?:no (?:plans?|intention|wish|desire)|not (?:planning|going|looking|intending|about)|"
+    r"(?:do|does|did|will|would) not|(?:don't|doesn't|didn't|won't|wouldn't|'d never|never))"
+    r"(?: (?:ever|really|at all))?(?: (?:want|plan|intend|need|mean|expect|wish|have))?"
+    r"(?: to)?(?: (?:just|simply))? $",
+    re.IGNORECASE,
+)
+
 _YOUR_JOB = _rx(
     r"\b(?:want|take|have|get|replace|after|doing|do|steal|taking|inherit|like|love|covet)\b "
     r"(?:[a-z']+ ){0,2}?your (?:job|position|seat|chair|desk|role|title)\b"
@@ -1177,9 +1188,19 @@ def _names_learning(sentence: str) -> bool:
     return any(not _inside(m.span(), vague) for m in _BUILD.finditer(sentence))
 
 
-def _sentences_with(pattern: re.Pattern[str], d: _Draft) -> int:
-    """How many sentences a pattern matches in (a digression is counted once per sentence)."""
-    return sum(1 for s in d.sentences if pattern.search(s))
+def _sentences_with(pattern: re.Pattern[str], d: _Draft, negatable: bool = False) -> int:
+    """How many sentences a pattern matches in (a digression is counted once per sentence).
+
+    With `negatable`, a match right after a denial ("I have no plans to leave after a year",
+    "I don't want to try something else") does not count: the sentence says the opposite.
+    """
+    if not negatable:
+        return sum(1 for s in d.sentences if pattern.search(s))
+    return sum(
+        1
+        for s in d.sentences
+        if any(not _DENIED_BEFORE.search(s[: m.start()]) for m in pattern.finditer(s))
+    )
 
 
 def _on_topic(d: _Draft, stems: set[str], hits: int) -> bool:
@@ -1237,7 +1258,7 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
 
     # ---- relevance: digressions away from this role and company
     salary = _sentences_with(_SALARY, d)
-    exit_plan = _sentences_with(_EXIT, d)
+    exit_plan = _sentences_with(_EXIT, d, negatable=True)
     your_job = _sentences_with(_YOUR_JOB, d)
     personal = _sentences_with(_PERSONAL, d)
     negative = _negativity(d)
