@@ -381,12 +381,3 @@ def test_answers_json_in_results_is_plain_data(tmp_path):
     from course.checks import Result
 
     assert json.dumps(Result("x", 1.0, 2.0, True).to_dict())
-
-
-def test_default_workers_are_one_more_than_the_cpus(monkeypatch):
-    from course import parallel
-
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    assert parallel.default_jobs() == 3  # kernels starting and stopping leave CPUs idle
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: None)  # unknown: one CPU assumed
-    assert parallel.default_jobs() == 2

@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learners", type=int, default=30, help="simulated learners (30)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs each way (3)")
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="the kit's workers (the CPUs + 1)"
+        "--jobs", type=int, default=None, metavar="N", help="the kit's workers (the CPUs)"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the class (1)")
     parser.add_argument(

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learners", type=int, default=30, help="how many learners (30)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same class)")
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="grading workers (the CPUs + 1)"
+        "--jobs", type=int, default=None, metavar="N", help="grading workers (the CPUs)"
     )
 
 

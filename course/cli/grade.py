@@ -18,7 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="grade in N worker processes (default: the CPUs + 1; 1: one at a time)",
+        help=(
+            "grade in N worker processes (default: the number of CPUs; one more is faster; "
+            "1: one at a time)"
+        ),
     )
     parser.add_argument(
         "--dask",
