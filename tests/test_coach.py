@@ -658,7 +658,8 @@ def test_company_as_object_or_any_mapping(northwind: dict[str, Any]) -> None:
 
 
 def test_company_from_content_loader() -> None:
-    content = pytest.importorskip("course.content")
+    from course import content
+
     company = content.load_company(COMPANIES / "northwind-health.yaml")
     assert coach.analyze(BASE, company).alignment == 3
     assert coach.analyze(BASE, company.as_mapping()).alignment == 3

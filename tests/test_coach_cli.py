@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_coach import BASE as DRAFT  # the strong Northwind draft of the coach tests
 
 from course import coach
 from course.cli import classify as classify_cli
@@ -18,18 +19,6 @@ from course.cli import coach as coach_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 NORTHWIND = ROOT / "course" / "content" / "companies" / "northwind-health.yaml"
-HAS_MAIN = (ROOT / "course" / "__main__.py").exists()
-
-DRAFT = (
-    "One day I want to lead analytics work that helps hospitals prevent illness rather than "
-    "only count it. During my placement at a community clinic I built a Python report that "
-    "showed which patients missed their follow-up appointments, and the nurses used it to plan "
-    "their calls. This Junior Data Analyst role would let me build strong SQL habits and learn "
-    "how a team handles patient privacy properly. Northwind's move into preventive-care "
-    "analytics is exactly the direction I want to grow in, and I like that you work closely "
-    "with clinicians rather than around them. I'd bring careful, well-documented analysis, and "
-    "I'm ready to take on difficult questions and more responsibility as I learn."
-)
 
 
 def run_cli(module, argv: list[str]) -> int:
@@ -210,8 +199,6 @@ def test_classify_stdin(
 
 # --------------------------------------------------------------------------- python -m course
 
-needs_main = pytest.mark.skipif(not HAS_MAIN, reason="course/__main__.py not written yet")
-
 
 def _python_m(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -226,7 +213,6 @@ def _python_m(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-@needs_main
 def test_python_m_course_coach_json_from_stdin() -> None:
     proc = _python_m("coach", "--json", "--company-file", str(NORTHWIND), stdin=DRAFT)
     assert proc.returncode == 0, proc.stderr
@@ -234,14 +220,12 @@ def test_python_m_course_coach_json_from_stdin() -> None:
     assert data["score"] == 18 and data["flags"] == []
 
 
-@needs_main
 def test_python_m_course_coach_missing_file() -> None:
     proc = _python_m("coach", "does-not-exist.txt")
     assert proc.returncode == 2
     assert "does-not-exist.txt" in proc.stderr and proc.stdout == ""
 
 
-@needs_main
 def test_python_m_course_coach_bad_company_file(tmp_path: Path) -> None:
     profile = tmp_path / "broken.yaml"
     profile.write_text("name: [", encoding="utf-8")
@@ -250,7 +234,6 @@ def test_python_m_course_coach_bad_company_file(tmp_path: Path) -> None:
     assert "broken.yaml" in proc.stderr
 
 
-@needs_main
 def test_python_m_course_classify() -> None:
     proc = _python_m("classify", "Eventually I hope to lead a design studio.", "--json")
     assert proc.returncode == 0, proc.stderr
