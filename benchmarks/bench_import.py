@@ -11,7 +11,9 @@ RUNS = 15
 STATEMENTS = {
     "bare interpreter": "pass",
     "import course": "import course",
-    "lesson kernel imports": "from course.lesson import Lesson; import course.widgets",
+    "lesson kernel imports": (
+        "from course.learner.lesson import Lesson; import course.learner.widgets"
+    ),
 }
 
 

@@ -12,11 +12,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "AnswerStore": ("course.answers", "AnswerStore"),
+    "AnswerStore": ("course.learner.answers", "AnswerStore"),
     "ContentError": ("course.errors", "ContentError"),
     "AnswerError": ("course.errors", "AnswerError"),
     "KitError": ("course.errors", "KitError"),
-    "Lesson": ("course.lesson", "Lesson"),
+    "Lesson": ("course.learner.lesson", "Lesson"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -8,8 +8,8 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from . import __version__, cli
-from .errors import KitError
+from course import __version__, cli
+from course.errors import KitError
 
 
 def commands() -> dict[str, ModuleType]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .speaking import (
+from course.speaking import (
     RAMBLING_SECONDS,
     STRONG_MAX_SECONDS,
     STRONG_MIN_SECONDS,

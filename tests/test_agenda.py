@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from course import agenda, content
 from course.__main__ import main
+from course.facilitator import agenda
+from course.learner import content
 
 LEAST = agenda.minimum_minutes()
 ROUND = re.compile(r"Triad round (\d+) of (\d+): ([ABC]) answers, ([ABC]) asks, ([ABC]) observes")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from course import answers as answers_mod
-from course.answers import SCHEMA, AnswerFileWarning, AnswerStore, answers_path
 from course.errors import AnswerError
+from course.learner import answers as answers_mod
+from course.learner.answers import SCHEMA, AnswerFileWarning, AnswerStore, answers_path
 
 HOSTILE = {
     "emoji": "I aspire to lead 🚀 teams 👩🏽‍💻 with care ✨",
@@ -99,7 +99,7 @@ def _kill_mid_write(folder: str) -> None:
     """In a child process: start writing a large answer and die before os.replace."""
     import os as _os
 
-    from course import answers as mod
+    from course.learner import answers as mod
 
     real_fdopen = _os.fdopen
 

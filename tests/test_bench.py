@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from course import bench
+from course.facilitator import bench
 
 
 def test_identical_scores_give_no_differences():

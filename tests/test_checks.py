@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import checks
+from course.learner import checks
 
 KEY = {"s1": "aspiration", "s2": "goal", "s3": "goal"}
 

@@ -626,7 +626,7 @@ def test_an_answer_for_any_company_can_still_be_authentic() -> None:
 
 
 class _Profile:
-    """A profile object with attributes (like course.content.Company) instead of a mapping."""
+    """A profile object with attributes (like content.Company) instead of a mapping."""
 
     name = "Northwind Health Analytics"
     industry = "healthcare data and analytics"
@@ -658,7 +658,7 @@ def test_company_as_object_or_any_mapping(northwind: dict[str, Any]) -> None:
 
 
 def test_company_from_content_loader() -> None:
-    from course import content
+    from course.learner import content
 
     company = content.load_company(COMPANIES / "northwind-health.yaml")
     assert coach.analyze(BASE, company).alignment == 3

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course import content
 from course.errors import ContentError
+from course.learner import content
 
 
 def test_shipped_content_validates():

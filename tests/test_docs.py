@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from course import content
 from course.__main__ import commands, main
+from course.learner import content
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "facilitator-guide.md"

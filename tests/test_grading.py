@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from course import keys
-from course.answers import AnswerStore
+from course.grader import keys
+from course.learner.answers import AnswerStore
 
 pytestmark = pytest.mark.slow
 
@@ -90,14 +90,14 @@ FULL_05 = {
 STANDIN = """# <script>alert("x")</script> a learner's own cell
 import sys, types
 
-fake = types.ModuleType("course.graded")
+fake = types.ModuleType("course.learner.graded")
 fake.points = lambda kind, nb, exercise, *a, **k: {"statements": 8.0, "ideas": 4.0}[exercise]
 fake.shape = lambda *a, **k: None
-fake.Assignment = sys.modules["course.graded"].Assignment
+fake.Assignment = sys.modules["course.learner.graded"].Assignment
 package = types.ModuleType("course")
 package.graded = fake
 sys.modules["course"] = package
-sys.modules["course.graded"] = fake"""
+sys.modules["course.learner.graded"] = fake"""
 #: A cell that rewrites the learner's own handed-in answers file while nbgrader runs it (the
 #: keys could be read from the grader's disk; here they are simply written out).
 REWRITER = """import json, pathlib
@@ -299,7 +299,7 @@ def flags_of(graded: dict, learner: str) -> str:
 
 
 def gradebook_scores(workshop: Path, learner: str, assignment: str) -> dict[str, Any]:
-    from course.workshop import open_workshop
+    from course.grader.workshop import open_workshop
 
     with open_workshop(workshop).gradebook() as gb:
         submission = gb.find_submission(assignment, learner)
@@ -498,9 +498,9 @@ def test_a_roster_learner_without_a_folder_is_flagged(graded):
 
 
 def test_regrading_a_learner_is_idempotent_and_keeps_manual_grades(graded):
-    from course.grading import grade_learner
-    from course.procs import tools_on_path
-    from course.workshop import open_workshop
+    from course.grader.grading import grade_learner
+    from course.grader.procs import tools_on_path
+    from course.grader.workshop import open_workshop
 
     tools_on_path()
     workshop = open_workshop(graded["workshop"])
@@ -612,8 +612,8 @@ def test_report_hides_ids_escapes_text_and_records_provenance(graded):
 
 
 def test_report_with_names_shows_learner_ids(graded):
-    from course.report import write_report
-    from course.workshop import open_workshop
+    from course.grader.report import write_report
+    from course.grader.workshop import open_workshop
 
     page = write_report(open_workshop(graded["workshop"]), names=True).read_text("utf-8")
     assert "standin" in page and "absent" in page

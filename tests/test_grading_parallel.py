@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from course import demo
+from course.facilitator import demo
 
 ROOT = Path(__file__).resolve().parents[1]
 A01 = "01-aspirations-vs-goals"
@@ -47,7 +47,7 @@ def grade_copy(path: Path, *args: str, env: dict[str, str] | None = None) -> Any
 
 def gradebook_rows(path: Path) -> dict[tuple, Any]:
     """Every submission, notebook, grade and comment row of a workshop's gradebook."""
-    from course.workshop import open_workshop
+    from course.grader.workshop import open_workshop
 
     rows: dict[tuple, Any] = {}
     with open_workshop(path).gradebook() as gb:
@@ -86,8 +86,8 @@ def outputs(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from course.procs import tools_on_path
-    from course.workshop import add_learners, open_workshop
+    from course.grader.procs import tools_on_path
+    from course.grader.workshop import add_learners, open_workshop
 
     tools_on_path()
     root = tmp_path_factory.mktemp("parallel") / "class"
@@ -195,7 +195,7 @@ def test_a_crashed_worker_loses_nobody(built, serial, tmp_path):
 
 @pytest.mark.slow
 def test_what_graders_entered_survives_a_parallel_regrade(parallel, tmp_path):
-    from course.workshop import open_workshop
+    from course.grader.workshop import open_workshop
 
     path = tmp_path / "class"
     shutil.copytree(parallel["path"], path)
@@ -240,8 +240,8 @@ def test_what_graders_entered_survives_a_parallel_regrade(parallel, tmp_path):
 @pytest.mark.slow
 def test_merge_keeps_a_score_a_grader_entered_while_the_worker_graded(parallel, built, tmp_path):
     """The merge on its own: a learner exported from a graded gradebook into an ungraded one."""
-    from course import merge
-    from course.workshop import open_workshop
+    from course.grader import merge
+    from course.grader.workshop import open_workshop
 
     path = tmp_path / "class"
     shutil.copytree(built, path)
@@ -272,7 +272,7 @@ def test_grading_imports_stay_light_in_the_kernel_and_the_worker(tmp_path):
     a grading worker imports nbgrader, never matplotlib."""
     kernel = (
         "import sys\n"
-        "from course.graded import Assignment, points, shape\n"
+        "from course.learner.graded import Assignment, points, shape\n"
         f"A = Assignment({A05!r})\n"
         "A.company('company'); A.draft('draft'); A.for_grader('alignment')\n"
         f"points('speaking-time', {A05!r}, 'draft')\n"
@@ -287,7 +287,8 @@ def test_grading_imports_stay_light_in_the_kernel_and_the_worker(tmp_path):
     assert "HEAVY []" in done.stdout
     worker = (
         "import sys\n"
-        "import course.parallel, course.grading, course.merge, nbgrader.apps, nbgrader.api\n"
+        "import course.grader.parallel, course.grader.grading, course.grader.merge\n"
+        "import nbgrader.apps, nbgrader.api\n"
         "print('PLOTS', [m for m in ('matplotlib', 'dask', 'tqdm') if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from course import checks, graded, integrity, keys, procs
-from course.answers import AnswerStore
 from course.errors import KitError
-from course.intake import MAX_FILE_BYTES, unpack_submissions
+from course.grader import integrity, keys, procs
+from course.grader.intake import MAX_FILE_BYTES, unpack_submissions
+from course.learner import checks, graded
+from course.learner.answers import AnswerStore
 
 ROOT = Path(__file__).resolve().parents[1]
 A01 = "01-aspirations-vs-goals"
@@ -143,7 +144,7 @@ def test_grading_kernel_imports_stay_light(tmp_path):
     """Under nbgrader the setup and exercise cells import neither ipywidgets nor heavy tools."""
     code = (
         "import sys\n"
-        "from course.graded import Assignment, points, shape\n"
+        "from course.learner.graded import Assignment, points, shape\n"
         "A = Assignment('nb', answers={'c': {'x': 'goal'}})\n"
         "A.classify('c', [('x', 'X')], ['goal', 'aspiration'])\n"
         "A.quiz('q', [('q1', 'Q', [('a', 'A')])])\n"
@@ -287,8 +288,8 @@ HOLD_LOCK = (
 
 
 def test_a_second_grading_run_on_the_same_workshop_is_refused(tmp_path):
-    from course.grading import exclusive
-    from course.workshop import Workshop
+    from course.grader.grading import exclusive
+    from course.grader.workshop import Workshop
 
     workshop = Workshop(tmp_path)
     scratch = tmp_path / ".grading-old"
@@ -341,7 +342,7 @@ LEARNER_ERROR = {"success": False, "log": "ZeroDivisionError: division by zero"}
     ],
 )
 def test_a_kernel_that_fails_to_start_is_started_again(outcomes, calls, success):
-    from course.grading import autograde_submission
+    from course.grader.grading import autograde_submission
 
     api = FakeApi(*outcomes)
     outcome, fired = autograde_submission(api, "a", "learner01", 60)
@@ -378,6 +379,6 @@ def test_watchdog_kills_leftover_kernels_at_the_end():
 
 def test_answers_json_in_results_is_plain_data(tmp_path):
     # grade_learner's records are JSON-serialisable plain data (a worker can return them).
-    from course.checks import Result
+    from course.learner.checks import Result
 
     assert json.dumps(Result("x", 1.0, 2.0, True).to_dict())

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course import keys
-from course.release import answers_files
+from course.facilitator.release import answers_files
+from course.grader import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from notebook_tools import cell_text, error_outputs, execute_notebook
 
-from course import content, profile
+from course.learner import content, profile
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

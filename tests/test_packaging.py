@@ -53,8 +53,9 @@ def test_import_course_pulls_in_nothing_heavy():
 
 def test_a_lesson_kernel_imports_nothing_heavy():
     loaded = _modules_after(
-        "from course.lesson import Lesson; import course.widgets, course.checks, course.answers;"
-        "import course.content as c; c.validate_all()"
+        "from course.learner.lesson import Lesson; import course.learner.widgets;"
+        "import course.learner.checks, course.learner.answers;"
+        "import course.learner.content as c; c.validate_all()"
     )
     assert "ipywidgets" in loaded, "sanity: the statement did import the widgets"
     assert not loaded & set(HEAVY)
@@ -79,7 +80,7 @@ def test_no_command_prints_help_and_exits_2():
 
 
 def test_reset_command_clears_answers_and_keeps_a_backup(tmp_path):
-    from course.answers import AnswerStore
+    from course.learner.answers import AnswerStore
 
     store = AnswerStore("01-x", tmp_path)
     store.set("a", 1)

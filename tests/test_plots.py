@@ -1,4 +1,4 @@
-"""Figures (course.plots) and the coach's view (course.coach_view): data in, labelled figure out."""
+"""Figures (learner.plots) and the coach's view (learner.coach_view): data in, figure out."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from course import coach, coach_view, content, plots, speaking
-from course.answers import AnswerStore
-from course.lesson import Lesson
+from course import coach, speaking
+from course.learner import coach_view, content, plots
+from course.learner.answers import AnswerStore
+from course.learner.lesson import Lesson
 
 SCRIPT = '<script>alert("pwned")</script>'
 MATHS = r"$x^2$ \frac{a}{b} 50% of $5"
@@ -46,7 +47,9 @@ def _not_grading(monkeypatch):
 
 
 def test_importing_plots_does_not_import_matplotlib():
-    code = "import sys, course.plots, course.coach_view, course.profile; " + (
+    code = (
+        "import sys, course.learner.plots, course.learner.coach_view; "
+        "import course.learner.profile; "
         "sys.exit('matplotlib' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

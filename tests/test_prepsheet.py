@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from course import coach, content, prepsheet, profile
+from course import coach
 from course.__main__ import main
-from course.answers import AnswerStore
+from course.learner import content, prepsheet, profile
+from course.learner.answers import AnswerStore
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 DRAFT = (

@@ -1,4 +1,4 @@
-"""The learner's profile across lessons (course.profile), and the widgets that collect it.
+"""The learner's profile across lessons (course.learner.profile), and the widgets that collect it.
 
 Lesson 02 saves a company profile (or the choice of a practice company) that lesson 03, the
 coach and the prep sheet read back; lesson 03 rates aspirations against it in a Matrix.
@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from course import checks, content, profile
-from course import widgets as w
-from course.answers import AnswerFileWarning, AnswerStore
+from course.learner import checks, content, profile
+from course.learner import widgets as w
+from course.learner.answers import AnswerFileWarning, AnswerStore
 
 SCRIPT = '<script>alert("pwned")</script>'
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from course import keys
-from course.release import release, stale
+from course.facilitator.release import release, stale
+from course.grader import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,12 +89,12 @@ def test_the_bundle_holds_exercises_a_wheel_and_a_readme_never_solutions(bundle)
     with zipfile.ZipFile(bundle) as archive:
         wheel = zipfile.ZipFile(io.BytesIO(archive.read(wheels[0])))
     inside = wheel.namelist()
-    assert "course/graded.py" in inside and "course/answers.py" in inside
+    assert "course/learner/graded.py" in inside and "course/learner/answers.py" in inside
     assert not any(n.startswith(("solutions/", "exercises/", "tests/")) for n in inside)
 
 
 def test_no_hidden_line_in_the_bundle(bundle):
-    from course.bundle import leaks
+    from course.facilitator.bundle import leaks
 
     assert leaks(bundle.read_bytes()) == []
     hidden = [
@@ -114,8 +114,8 @@ def test_no_hidden_line_in_the_bundle(bundle):
 
 
 def test_lessons_go_into_the_bundle_without_anyones_outputs(tmp_path):
-    from course.bundle import without_outputs
     from course.errors import KitError
+    from course.facilitator.bundle import without_outputs
 
     source = json.loads((ROOT / "notebooks" / "01-aspirations-vs-goals.ipynb").read_text("utf-8"))
     code = [c for c in source["cells"] if c["cell_type"] == "code"]

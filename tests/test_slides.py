@@ -12,8 +12,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course import content, slides
 from course.__main__ import main
+from course.facilitator import slides
+from course.learner import content
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "build" / "vendor"
@@ -30,7 +31,7 @@ def plain_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.cells = [
         new_markdown_cell("# Aspirations versus goals"),
-        new_code_cell("from course.lesson import Lesson"),
+        new_code_cell("from course.learner.lesson import Lesson"),
         new_code_cell("answers = None", metadata={"tags": ["parameters"]}),
         new_markdown_cell(
             "## Two words\n\nAn aspiration is open.\n\n```\n# a comment, not a heading\n```\n\n"
@@ -258,7 +259,9 @@ def test_fragments_notes_and_outline_slides_in_the_html(built):
     if deck.exists():
         text = deck.read_text(encoding="utf-8")
         assert "Key points" in text and '<aside class="notes">' in text
-        assert "from course.lesson import Lesson" not in text  # setup code stays off the screen
+        assert (
+            "from course.learner.lesson import Lesson" not in text
+        )  # setup code stays off the screen
 
 
 def drive_and_record(drive, errors: list[str]) -> None:

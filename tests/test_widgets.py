@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from course import widgets as w
-from course.answers import AnswerStore
 from course.errors import KitError
+from course.learner import widgets as w
+from course.learner.answers import AnswerStore
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
@@ -166,7 +166,7 @@ def test_form_saves_fields_and_checks_completeness(store):
 
 def test_every_form_field_is_labelled_by_its_own_description(store):
     """ipywidgets renders `description` as a <label for=...> of the input: a real name."""
-    from course import content
+    from course.learner import content
 
     spec = content.form("my-aspirations")
     ex = w.Form(store, "f", spec.fields)
@@ -261,7 +261,7 @@ def test_draft_uses_a_pluggable_analyser_and_survives_its_errors(store):
 
 
 def test_huge_paste_is_refused_with_a_message_and_keeps_the_old_answer(store, monkeypatch):
-    from course import answers
+    from course.learner import answers
 
     monkeypatch.setattr(answers, "MAX_VALUE_BYTES", 1000)
     ex = w.Draft(store, "draft")

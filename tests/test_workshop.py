@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from course import demo, keys
-from course.workshop import open_workshop
+from course.facilitator import demo
+from course.grader import keys
+from course.grader.workshop import open_workshop
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course import demo
+from course.facilitator import demo
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def answers_of(root: Path) -> dict[str, dict]:
 def test_the_same_seed_simulates_the_same_class(tmp_path):
     import random
 
-    from course import keys
+    from course.grader import keys
 
     one = demo.build(tmp_path / "one", learners=5, seed=7, grade=False)
     two = demo.build(tmp_path / "two", learners=5, seed=7, grade=False)

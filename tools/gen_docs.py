@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from course import agenda, content  # noqa: E402
+from course.facilitator import agenda  # noqa: E402
+from course.learner import content  # noqa: E402
 
 DOCS = (ROOT / "docs" / "facilitator-guide.md", ROOT / "docs" / "self-paced.md")
 BLOCK = re.compile(

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..agenda import build
+    from course.facilitator.agenda import build
 
     agenda = build(args.minutes, start=args.start)
     if args.json:

@@ -21,10 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..bench import LIMIT, run
-    from ..errors import KitError
-    from ..parallel import default_jobs
-    from ..procs import tools_on_path
+    from course.errors import KitError
+    from course.facilitator.bench import LIMIT, run
+    from course.grader.parallel import default_jobs
+    from course.grader.procs import tools_on_path
 
     if args.learners < 1 or args.runs < 1:
         raise KitError("--learners and --runs must be at least 1")

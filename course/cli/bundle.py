@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..bundle import build_bundle
+    from course.facilitator.bundle import build_bundle
 
     path = build_bundle(args.output)
     print(

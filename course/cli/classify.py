@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..coach import classify
-    from .coach import read_draft
+    from course.cli.coach import read_draft
+    from course.coach import classify
 
     words = list(args.text)
     text = read_draft("-") if words == ["-"] else " ".join(words)

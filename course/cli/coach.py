@@ -42,7 +42,7 @@ def read_draft(file: str) -> str:
 
 def render_report(feedback: Any) -> str:
     """A short readable report: score, each criterion with its rubric level, length, flags."""
-    from ..coach import CRITERIA, LEVEL_NAMES, RUBRIC, TIPS
+    from course.coach import CRITERIA, LEVEL_NAMES, RUBRIC, TIPS
 
     lines = [f"Score: {feedback.score}/18", ""]
     width = max(len(c) for c in CRITERIA)
@@ -66,7 +66,7 @@ def render_report(feedback: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..coach import analyze
+    from course.coach import analyze
 
     try:
         text = read_draft(args.file)
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     company = None
     if args.company_file:
-        from ..content import ContentError, load_company
+        from course.learner.content import ContentError, load_company
 
         try:
             company = load_company(args.company_file).as_mapping()

@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    from ..demo import build
-    from ..parallel import default_jobs
-    from ..procs import tools_on_path
+    from course.facilitator.demo import build
+    from course.grader.parallel import default_jobs
+    from course.grader.procs import tools_on_path
 
     tools_on_path()
     jobs = default_jobs() if args.jobs is None else args.jobs

@@ -14,9 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..feedback import generate
-    from ..procs import tools_on_path
-    from ..workshop import open_workshop
+    from course.grader.feedback import generate
+    from course.grader.procs import tools_on_path
+    from course.grader.workshop import open_workshop
 
     tools_on_path()
     workshop = open_workshop(args.workshop)

@@ -80,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
     import secrets
     import subprocess
 
-    from ..cli.lab import has_display
-    from ..procs import kill_tree, tools_env
-    from ..workshop import open_workshop
+    from course.cli.lab import has_display
+    from course.grader.procs import kill_tree, tools_env
+    from course.grader.workshop import open_workshop
 
     workshop = open_workshop(args.workshop)
     token = secrets.token_hex(16)

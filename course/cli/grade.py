@@ -43,10 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..grading import LEARNER_TIMEOUT, grade
-    from ..parallel import default_jobs
-    from ..procs import tools_on_path
-    from ..workshop import CELL_TIMEOUT
+    from course.grader.grading import LEARNER_TIMEOUT, grade
+    from course.grader.parallel import default_jobs
+    from course.grader.procs import tools_on_path
+    from course.grader.workshop import CELL_TIMEOUT
 
     tools_on_path()
     outcome = grade(

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course.paths import JUPYTER_CONFIG_DIR
+
 NAME = "lab"
 HELP = "start JupyterLab on the lessons (workshop settings; headless-safe)"
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "jupyter-config"
+CONFIG_DIR = JUPYTER_CONFIG_DIR
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 
 

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..prepsheet import gather, write_prep_sheet
+    from course.learner.prepsheet import gather, write_prep_sheet
 
     count = len(gather(args.folder))
     page, packed = write_prep_sheet(args.folder, args.output, zip=args.zip)

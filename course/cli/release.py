@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..release import release, stale
+    from course.facilitator.release import release, stale
 
     if args.check:
         problems = stale()

@@ -17,9 +17,9 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    from ..procs import tools_on_path
-    from ..report import write_report
-    from ..workshop import open_workshop
+    from course.grader.procs import tools_on_path
+    from course.grader.report import write_report
+    from course.grader.workshop import open_workshop
 
     tools_on_path()
     index = write_report(open_workshop(args.workshop), names=args.names)

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..answers import AnswerStore, answers_path
+    from course.learner.answers import AnswerStore, answers_path
 
     notebook = Path(args.notebook)
     path = answers_path(notebook, notebook.parent)

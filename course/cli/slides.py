@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..slides import REVEAL_VERSION, build_all
+    from course.facilitator.slides import REVEAL_VERSION, build_all
 
     began = time.perf_counter()
     built = build_all(args.notebooks, args.output, args.vendor, args.reveal, args.lessons)

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..workshop import CELL_TIMEOUT, init
+    from course.grader.workshop import CELL_TIMEOUT, init
 
     workshop = init(args.dir, roster=args.roster, cell_timeout=args.timeout or CELL_TIMEOUT)
     roster = workshop.roster()

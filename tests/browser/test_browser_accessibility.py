@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 LESSON = "01-aspirations-vs-goals"
 CLASSIFY = "classify-statements"
-#: What the STYLE comment in course/widgets.py promises for light backgrounds (WCAG AAA).
+#: What the STYLE comment in course/learner/widgets.py promises for light backgrounds (WCAG AAA).
 AAA = 7.0
 #: WCAG AA for normal text: the least any theme may give.
 AA = 4.5
@@ -72,7 +72,7 @@ FEEDBACK = ".cak-ok, .cak-bad, .cak-miss, .cak-warn, .cak-note, .cak-title"
 @pytest.fixture(scope="module")
 def classify(lab: LabPage, lab_root) -> Iterator[dict[str, Any]]:
     """Lesson 01 run once for this module: its Classify widget, rows and answers file."""
-    from course import content
+    from course.learner import content
 
     spec = content.classify_set(CLASSIFY)
     path = lesson_path(lab_root, LESSON)
@@ -188,7 +188,7 @@ def test_the_chosen_answer_is_exposed_to_assistive_technology(classify):
 
 def test_form_fields_are_named_by_their_visible_labels(classify):
     """Each field's title is a <label for> of its input: its accessible name, shown above it."""
-    from course import content
+    from course.learner import content
 
     panel = classify["panel"]
     spec = content.form("stepping-stone")
@@ -253,7 +253,7 @@ def test_feedback_stays_readable_in_the_dark_theme(lab: LabPage, classify):
 # --------------------------------------------------------------------------- lesson 03's Matrix
 
 LESSON_03 = "03-align-your-aspirations"
-#: The cell value the page shows before the learner rates (course.widgets.NOT_RATED).
+#: The cell value the page shows before the learner rates (course.learner.widgets.NOT_RATED).
 NOT_RATED = "not rated"
 #: The text of a select's chosen option (ipywidgets writes its spaces as no-break spaces).
 SELECTED = (
@@ -270,8 +270,8 @@ ASPIRATIONS = {
 
 def open_matrix(lab: LabPage, lab_root) -> tuple[str, Any, Any]:
     """Lesson 03 run with two aspirations already written: (path, panel, the Matrix widget)."""
-    from course import profile
-    from course.answers import AnswerStore
+    from course.learner import profile
+    from course.learner.answers import AnswerStore
 
     path = lesson_path(lab_root, LESSON_03)
     AnswerStore(LESSON_03, lab_root / "notebooks").set(profile.ASPIRATIONS_FORM, ASPIRATIONS)
@@ -285,7 +285,7 @@ def test_matrix_cells_are_named_keyboard_operable_and_show_their_state(lab: LabP
     opens it, the arrow keys and Enter rate it, Home and End too; the chosen level shows as text
     (docs/accessibility.md, finding 3). A plain arrow key on a closed drop-down is JupyterLab's
     "next cell" shortcut (finding 7), so the keyboard path opens the list first."""
-    from course import profile
+    from course.learner import profile
 
     answers = lab_root / "notebooks" / f"{LESSON_03}.answers.json"
     path, panel, widget = open_matrix(lab, lab_root)

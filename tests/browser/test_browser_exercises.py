@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 ASSIGNMENT = "01-aspirations-vs-goals"
 LEARNER = "browser-learner"
-#: The leading parameters of course.graded.Assignment.classify and .quiz.
+#: The leading parameters of course.learner.graded.Assignment.classify and .quiz.
 POSITIONAL = {
     "classify": ("exercise_id", "items", "labels"),
     "quiz": ("exercise_id", "questions"),
@@ -73,7 +73,7 @@ def exercise_calls(notebook: Path) -> dict[str, tuple[str, dict[str, Any]]]:
 
 def grading_tools() -> Any:
     try:
-        from course import grading, keys, workshop  # noqa: F401
+        from course.grader import grading, keys, workshop  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"the grading workflow is not there yet ({exc}): not tested")
     return keys
@@ -150,7 +150,8 @@ def test_graded_exercise_answered_in_the_browser_grades_as_clicked(
     workshop = tmp_path / "workshop"
     run(
         "-c",
-        "import sys; from course.workshop import init; init(sys.argv[1], source=sys.argv[2])",
+        "import sys; from course.grader.workshop import init; "
+        "init(sys.argv[1], source=sys.argv[2])",
         str(workshop),
         str(one),
         cwd=tmp_path,

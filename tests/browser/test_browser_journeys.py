@@ -29,7 +29,7 @@ ENCLOSING_EXERCISE = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' c
 
 
 def test_classify_is_scored_saved_and_restored_after_a_kernel_restart(lab: LabPage, lab_root):
-    from course import content
+    from course.learner import content
 
     spec = content.classify_set(CLASSIFY)
     path = lesson_path(lab_root, LESSON_01)

@@ -15,10 +15,11 @@ from typing import Any
 
 import ipywidgets as W
 
-from . import checks, speaking
-from .answers import AnswerStore
-from .errors import AnswerError, KitError
-from .speaking import (
+from course import speaking
+from course.errors import AnswerError, KitError
+from course.learner import checks
+from course.learner.answers import AnswerStore
+from course.speaking import (
     STRONG_MAX_SECONDS,
     STRONG_MIN_SECONDS,
     TOO_SHORT_SECONDS,

@@ -17,10 +17,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import keys
-from .errors import KitError
-from .procs import tools_env
-from .release import KIT_ROOT, answers_files
+from course.errors import KitError
+from course.facilitator.release import KIT_ROOT, answers_files
+from course.grader import keys
+from course.grader.procs import tools_env
 
 __all__ = ["README", "build_bundle", "build_wheel", "leaks", "without_outputs"]
 

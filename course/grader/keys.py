@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import KitError
+from course.errors import KitError
 
 __all__ = [
     "BEGIN",
@@ -51,7 +51,7 @@ class Scoring:
 
     def result(self, folder: str | os.PathLike[str]) -> Any:
         """Recompute this cell's verdict from the answers file in `folder` (read-only)."""
-        from . import graded
+        from course.learner import graded
 
         with graded.read_only():
             return graded.result(

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import content
-from .answers import AnswerStore
+from course.learner import content
+from course.learner.answers import AnswerStore
 
 __all__ = [
     "ALIGN_LESSON",
@@ -227,7 +227,7 @@ def alignment_grid(
     ratings: Any,
 ) -> list[list[int | None]]:
     """Ratings as a rows x columns list (None where not rated), ready for a heatmap."""
-    from .checks import normalize_ratings
+    from course.learner.checks import normalize_ratings
 
     given, _problems = normalize_ratings(
         ratings, [r for r, _ in rows], [c for c, _ in columns], (0, 1, 2)

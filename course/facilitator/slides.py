@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import content
-from .errors import KitError
+from course.errors import KitError
+from course.learner import content
+from course.paths import TEMPLATES_DIR
 
 __all__ = [
     "REVEAL_VERSION",
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 REVEAL_VERSION = "4.6.1"
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = TEMPLATES_DIR
 TEMPLATE_NAME = "reveal-offline"
 #: The reveal.js files a deck loads, relative to the package root (the theme's fonts included).
 REVEAL_FILES = (
@@ -259,7 +260,7 @@ def _md_list(items: tuple[str, ...]) -> str:
 
 def _workshop_minutes(lesson: content.Lesson) -> str:
     """This lesson's minutes in the standard 90-minute agenda, for the speaker notes."""
-    from . import agenda
+    from course.facilitator import agenda
 
     by_kind: dict[str, int] = {}
     for item in agenda.build(90).items:

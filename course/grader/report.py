@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, keys
-from .release import KIT_ROOT
-from .workshop import Workshop
+from course import __version__
+from course.grader import keys
+from course.grader.workshop import Workshop
+from course.paths import KIT_ROOT
 
 __all__ = ["ReportData", "collect", "write_report"]
 
@@ -136,7 +137,7 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
     """Gather the report's data from a graded workshop."""
     from nbgrader.api import MissingEntry
 
-    from . import content
+    from course.learner import content
 
     assignments = workshop.assignments()
     records = []

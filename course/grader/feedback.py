@@ -2,7 +2,7 @@
 
 The workshop's config puts the kit's preprocessors in nbgrader's feedback pipeline (hidden
 tests and their tracebacks removed, widget outputs and added cells' outputs replaced by notes;
-see course.preprocessors). Each report shows the learner's recorded answers as the graded
+see course.grader.preprocessors). Each report shows the learner's recorded answers as the graded
 exercises printed them while grading. As a last guard every written report is searched for the
 source notebooks' hidden lines, and one that holds any is deleted and reported.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import keys
-from .workshop import Workshop
+from course.grader import keys
+from course.grader.workshop import Workshop
 
 __all__ = ["generate", "leaked_lines"]
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError
-
-CONTENT_DIR = Path(__file__).parent / "content"
+from course.errors import ContentError
+from course.paths import CONTENT_DIR
 
 __all__ = [
     "CONTENT_DIR",

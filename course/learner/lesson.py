@@ -13,9 +13,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from . import content
-from .answers import AnswerStore
-from .errors import KitError
+from course.errors import KitError
+from course.learner import content
+from course.learner.answers import AnswerStore
 
 __all__ = ["Lesson"]
 
@@ -112,7 +112,7 @@ class Lesson:
         return exercise
 
     def classify(self, set_id: str, title: str = "") -> Any:
-        from .widgets import Classify
+        from course.learner.widgets import Classify
 
         spec = content.classify_set(set_id)
         return self.show(
@@ -130,7 +130,7 @@ class Lesson:
         )
 
     def choose(self, set_id: str, title: str = "") -> Any:
-        from .widgets import Choose
+        from course.learner.widgets import Choose
 
         spec = content.choose_set(set_id)
         return self.show(
@@ -148,7 +148,7 @@ class Lesson:
         )
 
     def quiz(self, set_id: str, title: str = "") -> Any:
-        from .widgets import Quiz
+        from course.learner.widgets import Quiz
 
         spec = content.quiz(set_id)
         return self.show(
@@ -165,7 +165,7 @@ class Lesson:
         )
 
     def form(self, set_id: str, title: str = "", min_words: int = 2) -> Any:
-        from .widgets import Form
+        from course.learner.widgets import Form
 
         spec = content.form(set_id)
         return self.show(
@@ -182,7 +182,7 @@ class Lesson:
         )
 
     def draft(self, exercise_id: str, title: str = "", prompt: str = "", **kwargs: Any) -> Any:
-        from .widgets import Draft
+        from course.learner.widgets import Draft
 
         return self.show(Draft(self.store, exercise_id, title=title, prompt=prompt, **kwargs))
 
@@ -194,7 +194,7 @@ class Lesson:
         self, exercise_id: str, options: Any, title: str = "", prompt: str = "", hint: str = ""
     ) -> Any:
         """A one-of-several choice with no wrong option (e.g. which company to prepare for)."""
-        from .widgets import Pick
+        from course.learner.widgets import Pick
 
         return self.show(
             Pick(self.store, exercise_id, options, title=title, prompt=prompt, hint=hint)
@@ -210,14 +210,14 @@ class Lesson:
         **kwargs: Any,
     ) -> Any:
         """A rating matrix (rows x columns, each cell 0-2), e.g. aspirations x company values."""
-        from .widgets import Matrix
+        from course.learner.widgets import Matrix
 
         return self.show(
             Matrix(self.store, exercise_id, rows, columns, title=title, prompt=prompt, **kwargs)
         )
 
     def figure(self, figure_and_description: tuple[Any, str]) -> None:
-        """Show a (Figure, description) pair from course.plots: PNG plus its text description."""
-        from . import plots
+        """Show a (Figure, description) pair from course.learner.plots: PNG and text description."""
+        from course.learner import plots
 
         plots.show(*figure_and_description)

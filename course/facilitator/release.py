@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import KitError
-from .keys import assignments
+from course.errors import KitError
+from course.grader.keys import assignments
+from course.paths import KIT_ROOT
 
 __all__ = ["KIT_ROOT", "answers_files", "generate", "kit_config", "release", "stale"]
 
 #: The repository (the kit's nbgrader course root).
-KIT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def answers_files(*folders: str | os.PathLike[str]) -> list[Path]:
@@ -48,7 +48,7 @@ def generate(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT_ROO
     """Generate every assignment of `root`/solutions into `out` (no gradebook); return them."""
     from nbgrader.apps import NbGraderAPI
 
-    from .procs import tools_on_path
+    from course.grader.procs import tools_on_path
 
     tools_on_path()
     root = Path(root).resolve()

@@ -12,8 +12,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import content
-from .widgets import Draft, escape, render_speaking_time
+from course.learner import content
+from course.learner.widgets import Draft, escape, render_speaking_time
 
 __all__ = [
     "CoachDraft",
@@ -43,7 +43,7 @@ def _level(value: Any) -> int | None:
 
 def _flag_name(flag: Any) -> str:
     """A flag in plain English (coach.FLAG_LABELS); an unknown id made readable."""
-    from .coach import FLAG_LABELS
+    from course.coach import FLAG_LABELS
 
     label = FLAG_LABELS.get(str(flag)) or str(flag).replace("_", " ").strip()
     return label[:1].upper() + label[1:]
@@ -144,7 +144,7 @@ def rubric_html(rubric: content.Rubric | None = None) -> str:
 
 def length_advice_markdown() -> str:
     """The length guidance as Markdown, computed from course.speaking (never retyped)."""
-    from . import speaking as sp
+    from course import speaking as sp
 
     def span(low: int, high: int) -> str:
         words = f"{sp.words_for_seconds(low)} to {sp.words_for_seconds(high)}"
@@ -163,7 +163,7 @@ def length_advice_markdown() -> str:
 
 def coach_analyser(company: Mapping[str, Any] | None = None) -> Callable[[str], dict]:
     """`text -> coach.analyze(text, company).to_dict()` plus `why` (criterion -> reason)."""
-    from . import coach
+    from course import coach
 
     def analyse(text: str) -> dict[str, Any]:
         feedback = coach.analyze(text, company)
@@ -212,7 +212,7 @@ class CoachDraft(Draft):
         first, level = min(weak, key=lambda pair: pair[1])  # the lowest, in rubric order
         reason = why.get(first.id)
         because = f" {escape(_sentence(reason))}" if isinstance(reason, str) and reason else ""
-        from .coach import CRITERION_TIPS
+        from course.coach import CRITERION_TIPS
 
         advice = CRITERION_TIPS.get(first.id, "")
         tip = f" <i>Try this:</i> {escape(advice)}" if advice else ""
@@ -243,7 +243,7 @@ def _radar_listener(output: Any) -> Callable[[Any], None]:
         if not analysis.get("words"):  # nothing typed yet: no chart of an empty draft
             output.outputs = ()
             return
-        from . import plots
+        from course.learner import plots
 
         criteria = analysis["criteria"]
         fig, description = plots.rubric_radar(

@@ -14,8 +14,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .errors import KitError
-from .workshop import LEARNER_ID
+from course.errors import KitError
+from course.grader.workshop import LEARNER_ID
 
 __all__ = ["MAX_FILES", "MAX_FILE_BYTES", "MAX_TOTAL_BYTES", "unpack_submissions"]
 

@@ -8,7 +8,7 @@ through AnswerStore. Skill varies per learner; wrong choices lean towards each i
 tempting wrong option, so the report shows misconceptions. Deterministic for a seed.
 
 The keys needed to simulate right answers are read from the source notebooks at run time
-(course.keys); nothing here holds a graded key.
+(course.grader.keys); nothing here holds a graded key.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import keys
-from .workshop import Workshop
+from course.grader import keys
+from course.grader.workshop import Workshop
 
 __all__ = ["build", "draft_for", "learner_answers", "simulate_submission"]
 
@@ -58,7 +58,7 @@ _WEAK = [
 
 def draft_for(rng: random.Random, skill: float, company_id: str) -> str:
     """A simulated draft: stronger, longer and more specific with skill."""
-    from . import content
+    from course.learner import content
 
     company = content.company(company_id)
     fill = {
@@ -166,18 +166,18 @@ def build(
 ) -> Workshop:
     """Create a workshop with `learners` simulated learners, grade it (in `jobs` worker
     processes) and write its report."""
-    from . import workshop as ws
+    from course.grader import workshop as ws
 
     out = out or sys.stdout
     if learners < 1:
-        from .errors import KitError
+        from course.errors import KitError
 
         raise KitError("--learners must be at least 1")
     rng = random.Random(seed)
     root = Path(root)
     marker = root / MARKER
     if root.exists() and any(root.iterdir()) and not marker.exists():
-        from .errors import KitError
+        from course.errors import KitError
 
         raise KitError(
             f"{root} exists and is not a demo workshop; the demo recreates its folder, so pick "
@@ -215,12 +215,12 @@ def build(
             if learner == tinkerer and name == names[0]:
                 _add_scratch_cell(folder / f"{name}.ipynb")
     if grade:
-        from .grading import grade as grade_all
+        from course.grader.grading import grade as grade_all
 
         grade_all(workshop.root, jobs=jobs, out=out, progress=True)
         _simulated_rubric_grades(workshop, rng)
         if report:
-            from .report import write_report
+            from course.grader.report import write_report
 
             index = write_report(workshop)
             print(f"Report: {index}", file=out)
@@ -251,7 +251,7 @@ def _simulated_rubric_grades(workshop: Workshop, rng: random.Random) -> None:
     """
     from nbgrader.api import MissingEntry
 
-    from . import content, graded
+    from course.learner import content, graded
 
     name = next((a for a in workshop.assignments() if a.startswith("05")), None)
     if name is None:

@@ -3,19 +3,19 @@
 For each learner, `grade_learner` (plain data in, plain data out, so that parallel workers can
 map it over learners later):
 
-1. compares each submitted notebook with its release (course.integrity: nbgrader's checksums)
+1. compares each submitted notebook with its release (course.grader.integrity: nbgrader's checksums)
    and flags changed or deleted read-only and test cells and added code cells;
 2. runs nbgrader's own autograde (NbGraderAPI.autograde) with a per-cell time limit, under a
-   wall-clock limit per learner that kills a kernel ignoring interrupts (course.procs);
+   wall-clock limit per learner that kills a kernel ignoring interrupts (course.grader.procs);
 3. recomputes every autograded cell outside the learner's kernel, from the answers file as
    handed in (snapshotted before nbgrader runs the notebook; put back if a cell rewrote it) and
-   the key in the source notebook's hidden tests (course.keys), records the recomputed score
+   the key in the source notebook's hidden tests (course.grader.keys), records the recomputed score
    in the gradebook and flags any disagreement: a cell the learner added can replace `course`
    inside the kernel, never here.
 
 `grade` runs it for everyone in submitted/ and on the roster: one learner after another, or
-spread over worker processes or a Dask cluster (course.parallel), each worker with its own
-gradebook merged into the workshop's as learners finish (course.merge). Then it writes
+spread over worker processes or a Dask cluster (course.grader.parallel), each worker with its own
+gradebook merged into the workshop's as learners finish (course.grader.merge). Then it writes
 grades.csv (nbgrader's CSV export), flags.json and results/<learner>.json, and prints a summary.
 """
 
@@ -31,8 +31,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import KitError
-from .workshop import CELL_TIMEOUT, LEARNER_ID, Workshop, open_workshop
+from course.errors import KitError
+from course.grader.workshop import CELL_TIMEOUT, LEARNER_ID, Workshop, open_workshop
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def autograde_submission(
     A kernel that failed to start is started again (up to START_ATTEMPTS in all) while time
     remains; returns nbgrader's outcome and the watchdog's fired event.
     """
-    from .procs import watchdog
+    from course.grader.procs import watchdog
 
     deadline = time.monotonic() + seconds
     for attempt in range(1, START_ATTEMPTS + 1):
@@ -141,7 +141,7 @@ def autograde_submission(
 
 def _precheck(workshop: Workshop, learner: str, assignment: str) -> list[str]:
     """Integrity messages for one submission (never raises)."""
-    from . import integrity
+    from course.grader import integrity
 
     folder = workshop.submission(learner, assignment)
     notebook = folder / f"{assignment}.ipynb"
@@ -270,7 +270,7 @@ def grade_learner(
     `db_url` points nbgrader and the kit at another gradebook (a parallel worker's own copy,
     merged after); `api` reuses an NbGraderAPI across learners (it takes seconds to import).
     """
-    from . import keys
+    from course.grader import keys
 
     workshop = workshop if isinstance(workshop, Workshop) else open_workshop(workshop)
     started = time.monotonic()
@@ -390,7 +390,7 @@ def failed_record(learner: str, message: str) -> dict[str, Any]:
 
 def _learners(workshop: Workshop) -> list[str]:
     """Everyone to grade: learner folders in submitted/ (added to the roster) and the roster."""
-    from .workshop import add_learners
+    from course.grader.workshop import add_learners
 
     submitted = workshop.submitted_learners()
     roster = workshop.roster()
@@ -414,10 +414,10 @@ def grade(
 ) -> dict[str, Any]:
     """Grade every learner of a workshop; write grades.csv, flags.json, results/; print a summary.
 
-    `jobs` > 1 grades learners in that many worker processes (course.parallel), `dask` on a Dask
-    cluster ("local" or a scheduler address); either way each worker has its own gradebook,
-    merged into the workshop's as each learner finishes, and the outputs are those of grading
-    one learner after another. Returns {"records": [...], "flags": {learner: [...]}}.
+    `jobs` > 1 grades learners in that many worker processes (course.grader.parallel),
+    `dask` on a Dask cluster ("local" or a scheduler address); either way each worker has its own
+    gradebook, merged into the workshop's as each learner finishes, and the outputs are those of
+    grading one learner after another. Returns {"records": [...], "flags": {learner: [...]}}.
     """
     if jobs < 1:
         raise KitError("--jobs must be 1 or more")
@@ -473,18 +473,18 @@ def _grade(
     """grade() once it holds the workshop's lock."""
     from tqdm import tqdm
 
-    from . import merge
+    from course.grader import merge
 
     started = time.monotonic()
     if zip_path is not None:
-        from .intake import unpack_submissions
+        from course.grader.intake import unpack_submissions
 
         unpacked = unpack_submissions(zip_path, workshop.submitted)
         print(f"Unpacked {len(unpacked)} learners from {zip_path}.", file=out)
     pool = None
     expected = len(workshop.submitted_learners())
     if not dask and jobs > 1 and expected > 1:
-        from .parallel import LocalPool
+        from course.grader.parallel import LocalPool
 
         # The workers start now: each imports nbgrader (seconds) while this process does too.
         pool = LocalPool(
@@ -526,7 +526,7 @@ def _grade(
     options = {"cell_timeout": cell_timeout, "learner_timeout": learner_timeout}
     try:
         if dask:
-            from .parallel import run_dask
+            from course.grader.parallel import run_dask
 
             how = run_dask(workshop, learners, dask, jobs=jobs, on_done=finished, **options)
         elif pool is not None:

@@ -24,9 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import content, profile
-from .answers import SUFFIX, AnswerStore
-from .errors import KitError
+from course.errors import KitError
+from course.learner import content, profile
+from course.learner.answers import SUFFIX, AnswerStore
+from course.paths import TEMPLATES_DIR
 
 __all__ = [
     "AnswersFile",
@@ -277,7 +278,7 @@ def _as_choose(exercise_id: str, value: Any) -> str | None:
 
 def _coach(text: str, company: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The coach's analysis as plain data, or None where the coach trips over odd input."""
-    from .coach import analyze
+    from course.coach import analyze
 
     try:
         return analyze(text, company=company).to_dict()
@@ -577,7 +578,7 @@ def _problems(files: list[AnswersFile]) -> str:
 # --------------------------------------------------------------------------- page
 
 #: The sheet's styles (inlined, so the page is one self-contained file).
-CSS_FILE = Path(__file__).parent / "templates" / "prep-sheet" / "prep-sheet.css"
+CSS_FILE = TEMPLATES_DIR / "prep-sheet" / "prep-sheet.css"
 
 
 def render(folder: str | os.PathLike[str], now: datetime | None = None) -> str:

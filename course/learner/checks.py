@@ -267,7 +267,7 @@ def check_form(
     min_words: int = 1,
 ) -> Result:
     """Completeness of a form: one point per required field holding at least `min_words` words."""
-    from .speaking import count_words
+    from course.speaking import count_words
 
     given, problems = normalize_text_map(values, fields)
     items = []
@@ -386,7 +386,7 @@ def mentions_name(text: str, name: str) -> bool:
 
 def check_speaking_time(exercise: str, text: Any, low: float, high: float) -> Result:
     """One point when the text takes `low` to `high` seconds to say (speaking.py's pace)."""
-    from .speaking import count_words, seconds_for_words
+    from course.speaking import count_words, seconds_for_words
 
     text, problems = normalize_text(text, "draft")
     words = count_words(text)

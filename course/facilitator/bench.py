@@ -1,6 +1,6 @@
 """Benchmark: `python -m course grade` against plain nbgrader, on copies of one simulated class.
 
-Builds one demo class (course.demo.build, not graded), then grades fresh copies of it,
+Builds one demo class (course.facilitator.demo.build, not graded), then grades fresh copies of it,
 alternating which goes first in each round: plain nbgrader (`nbgrader autograde ASSIGNMENT
 --force` for each assignment, one after another, inside the copy) and `python -m course grade
 --jobs N`. Reports both medians, their ratio, notebooks per second, and whether the autograded
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .procs import tools_env
+from course.grader.procs import tools_env
 
 __all__ = ["autograded_scores", "compare_scores", "notebooks_in", "run", "summary"]
 
@@ -39,8 +39,8 @@ def notebooks_in(root: Path) -> int:
 def autograded_scores(root: Path) -> dict[str, dict[str, float]]:
     """{"learner/notebook": {grade cell: auto_score}} for every submitted notebook in a
     workshop's gradebook (cells nbgrader leaves to a human, auto_score None, are left out)."""
-    from .procs import tools_on_path
-    from .workshop import COURSE_ID
+    from course.grader.procs import tools_on_path
+    from course.grader.workshop import COURSE_ID
 
     tools_on_path()
     from nbgrader.api import Gradebook
@@ -131,7 +131,7 @@ def run(
     out: Any = None,
 ) -> dict[str, Any]:
     """Build the class, time both ways `runs` times each (alternating), compare the scores."""
-    from . import demo
+    from course.facilitator import demo
 
     out = out or sys.stdout
     own = workdir is None

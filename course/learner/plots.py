@@ -132,7 +132,7 @@ def save(fig: Any, path: str | Path, dpi: int = 100) -> Path:
 def bundles(fig: Any, description: str) -> list[dict[str, Any]]:
     """The figure as display bundles: the PNG (its text alternative is the description), then
     the description as a visible, escaped caption."""
-    from .widgets import escape
+    from course.learner.widgets import escape
 
     encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
     return [

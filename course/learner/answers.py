@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import AnswerError
+from course.errors import AnswerError
 
 SCHEMA = 1
 SUFFIX = ".answers.json"

@@ -20,8 +20,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import content
-from .errors import KitError
+from course.errors import KitError
+from course.learner import content
 
 __all__ = [
     "KINDS",

@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import KitError
-from .keys import assignments as source_assignments
-from .procs import tools_on_path
+from course.errors import KitError
+from course.grader.keys import assignments as source_assignments
+from course.grader.procs import tools_on_path
+from course.paths import SOLUTIONS_DIR
 
 __all__ = ["COURSE_ID", "LEARNER_ID", "Workshop", "init", "open_workshop", "read_roster"]
 
 COURSE_ID = "career-aspirations"
 #: Learner ids become folder names and parts of nbgrader's path patterns: keep them plain.
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-KIT_SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+KIT_SOLUTIONS = SOLUTIONS_DIR
 #: Default per-cell time limit (seconds) when nbgrader executes a submission.
 CELL_TIMEOUT = 10
 
@@ -66,7 +67,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "course.preprocessors.RestoreMissingCells",
+    "course.grader.preprocessors.RestoreMissingCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.exclude_overwriting = {exclude!r}
@@ -75,9 +76,9 @@ c.Autograde.exclude_overwriting = {exclude!r}
 # issue #917), widget outputs and outputs of added cells replaced by a note, HTML sanitised.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course.preprocessors.StripHiddenTests",
-    "course.preprocessors.StripWidgetOutputs",
-    "course.preprocessors.StripAddedCellOutputs",
+    "course.grader.preprocessors.StripHiddenTests",
+    "course.grader.preprocessors.StripWidgetOutputs",
+    "course.grader.preprocessors.StripAddedCellOutputs",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.HTMLExporter.sanitize_html = True

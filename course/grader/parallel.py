@@ -1,12 +1,12 @@
 """Grade a class in parallel: worker processes on this machine, or a Dask cluster.
 
 nbgrader grades one submission after another (its issue #174). Each learner is an independent
-task (course.grading.grade_learner), so learners are spread over workers, each with its own copy
-of the workshop's gradebook (SQLite takes one writer at a time) and one NbGraderAPI for all its
+task (course.grader.grading.grade_learner), so learners are spread over workers, each with its own
+copy of the workshop's gradebook (SQLite takes one writer at a time) and one NbGraderAPI for all its
 learners (starting one costs seconds):
 
-- `run_local`: `jobs` worker processes (`python -m course.parallel`), supervised here. Each is
-  handed one learner at a time, so the load balances itself (a learner whose kernel hangs
+- `run_local`: `jobs` worker processes (`python -m course.grader.parallel`), supervised here.
+  Each is handed one learner at a time, so the load balances itself (a learner whose kernel hangs
   holds up one worker, not a batch) and a worker that dies takes only the learner it was
   grading with it: that learner is flagged and graded again by another worker, and after
   ATTEMPTS deaths reported as not graded. Results come back over a pipe the learners' kernels
@@ -16,7 +16,7 @@ learners (starting one costs seconds):
   dask is imported only there.
 
 Either way a finished learner comes back as plain data: its grading record and its submissions
-(course.merge.export), which the caller merges into the workshop's gradebook (merge.absorb).
+(course.grader.merge.export), which the caller merges into the workshop's gradebook (merge.absorb).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from . import merge
-from .errors import KitError
-from .procs import kill_tree, tools_env, tools_on_path
-from .workshop import Workshop, open_workshop
+from course.errors import KitError
+from course.grader import merge
+from course.grader.procs import kill_tree, tools_env, tools_on_path
+from course.grader.workshop import Workshop, open_workshop
 
 __all__ = [
     "ATTEMPTS",
@@ -91,7 +91,7 @@ def grade_task(
     "gradebook" is the learner's submissions as merge.export data (None when nothing was
     graded). Never raises for a bad submission.
     """
-    from .grading import grade_learner_safely
+    from course.grader.grading import grade_learner_safely
 
     record = grade_learner_safely(
         workshop,
@@ -131,7 +131,7 @@ def _crash_hook(learner: str, attempt: int) -> None:
 def worker_main(argv: list[str] | None = None) -> int:
     """A grading worker: learners in on stdin, one JSON line each; results out on stdout."""
     parser = argparse.ArgumentParser(
-        prog="python -m course.parallel",
+        prog="python -m course.grader.parallel",
         description="a grading worker, started by `python -m course grade --jobs N`",
     )
     parser.add_argument("--workshop", required=True)
@@ -152,7 +152,7 @@ def worker_main(argv: list[str] | None = None) -> int:
         results.write(json.dumps(message, ensure_ascii=False) + "\n")
         results.flush()
 
-    from .grading import grading_api
+    from course.grader.grading import grading_api
 
     tools_on_path()
     workshop = open_workshop(args.workshop)
@@ -254,7 +254,7 @@ class LocalPool:
         command = [
             sys.executable,
             "-m",
-            "course.parallel",
+            "course.grader.parallel",
             "--workshop",
             str(self.workshop.root),
             "--gradebook",
@@ -329,7 +329,7 @@ class LocalPool:
         self._give(worker)
 
     def _ended(self, worker: _Worker) -> None:
-        from .grading import failed_record
+        from course.grader.grading import failed_record
 
         code = worker.proc.wait()
         self.workers.remove(worker)
@@ -468,7 +468,7 @@ def dask_task(
     """
     import atexit
 
-    from .grading import grading_api
+    from course.grader.grading import grading_api
 
     key = f"{root}|{snapshot}|{cell_timeout}"
     if _DASK_STATE.get("key") != key:
@@ -508,7 +508,7 @@ def run_dask(
     import logging
     import uuid
 
-    from .grading import failed_record
+    from course.grader.grading import failed_record
 
     try:
         from dask.distributed import Client, LocalCluster, as_completed

@@ -1,0 +1,1 @@
+"""The facilitator's tools: release, the learners' bundle, slides, agendas, the demo, benchmarks."""
