@@ -90,14 +90,14 @@ FULL_05 = {
 STANDIN = """# <script>alert("x")</script> a learner's own cell
 import sys, types
 
-fake = types.ModuleType("course.learner.graded")
+fake = types.ModuleType("course.graded")
 fake.points = lambda kind, nb, exercise, *a, **k: {"statements": 8.0, "ideas": 4.0}[exercise]
 fake.shape = lambda *a, **k: None
-fake.Assignment = sys.modules["course.learner.graded"].Assignment
+fake.Assignment = sys.modules["course.graded"].Assignment
 package = types.ModuleType("course")
 package.graded = fake
 sys.modules["course"] = package
-sys.modules["course.learner.graded"] = fake"""
+sys.modules["course.graded"] = fake"""
 #: A cell that rewrites the learner's own handed-in answers file while nbgrader runs it (the
 #: keys could be read from the grader's disk; here they are simply written out).
 REWRITER = """import json, pathlib

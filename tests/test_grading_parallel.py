@@ -272,7 +272,7 @@ def test_grading_imports_stay_light_in_the_kernel_and_the_worker(tmp_path):
     a grading worker imports nbgrader, never matplotlib."""
     kernel = (
         "import sys\n"
-        "from course.learner.graded import Assignment, points, shape\n"
+        "from course.graded import Assignment, points, shape\n"
         f"A = Assignment({A05!r})\n"
         "A.company('company'); A.draft('draft'); A.for_grader('alignment')\n"
         f"points('speaking-time', {A05!r}, 'draft')\n"

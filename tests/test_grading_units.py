@@ -144,7 +144,7 @@ def test_grading_kernel_imports_stay_light(tmp_path):
     """Under nbgrader the setup and exercise cells import neither ipywidgets nor heavy tools."""
     code = (
         "import sys\n"
-        "from course.learner.graded import Assignment, points, shape\n"
+        "from course.graded import Assignment, points, shape\n"
         "A = Assignment('nb', answers={'c': {'x': 'goal'}})\n"
         "A.classify('c', [('x', 'X')], ['goal', 'aspiration'])\n"
         "A.quiz('q', [('q1', 'Q', [('a', 'A')])])\n"
