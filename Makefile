@@ -5,8 +5,18 @@ PORT ?= 8888
 LEARNERS ?= 30
 BENCH_RUNS ?= 3
 PY := $(VENV)/bin/python
-# The stamp is keyed on pyproject.toml's content: a changed dependency list reinstalls.
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
+# One .venv; a stamp per dependency set, keyed on pyproject.toml's content (a changed dependency
+# list reinstalls). lab: the lessons only; grading: + nbgrader, papermill; test: + the tools.
+HASH := $(shell cat pyproject.toml 2>/dev/null | $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
+STAMP_lab := $(VENV)/.installed-lab-$(HASH)
+STAMP_grading := $(VENV)/.installed-grading-$(HASH)
+STAMP_test := $(VENV)/.installed-test-$(HASH)
+EXTRAS_lab :=
+EXTRAS_grading := [grading]
+EXTRAS_test := [test]
+# installing a set also satisfies the smaller ones
+IMPLIES_grading := lab
+IMPLIES_test := lab grading
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help lab test test-fast lint bench demo slides docs release clean
@@ -21,18 +31,18 @@ help:
 	@echo "make bench             import, coach and grading benchmarks (~15 min; BENCH_RUNS=1 is quicker)"
 	@echo "make clean             remove .venv and build folders"
 
-$(STAMP): pyproject.toml
+$(VENV)/.installed-%-$(HASH): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed (nbgrader 0.9.6 requires it); found ' + sys.version.split()[0])"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".$(EXTRAS_$*)"
 	@rm -f $(VENV)/.installed-*
-	@touch $@
+	@touch $@ $(foreach s,$(IMPLIES_$*),$(STAMP_$(s)))
 
-lab: $(STAMP)
+lab: $(STAMP_lab)
 	$(PY) -m course lab --port $(PORT)
 
-lint: $(STAMP)
+lint: $(STAMP_test)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
@@ -42,22 +52,22 @@ test: lint
 test-fast: lint
 	$(PY) -m pytest -m "not slow and not browser"
 
-bench: $(STAMP)
+bench: $(STAMP_test)
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_coach.py
 	$(PY) benchmarks/coach_eval.py
 	$(PY) -m course bench --runs $(BENCH_RUNS)
 
-demo: $(STAMP)
+demo: $(STAMP_grading)
 	$(PY) -m course demo --workshop build/demo-workshop --learners $(LEARNERS)
 
-slides: $(STAMP)
+slides: $(STAMP_lab)
 	$(PY) -m course slides --output build/slides
 
-docs: $(STAMP)
+docs: $(STAMP_lab)
 	$(PY) tools/gen_docs.py
 
-release: $(STAMP)
+release: $(STAMP_grading)
 	$(PY) -m course release
 
 clean:

@@ -40,6 +40,82 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     assert listed == declared
 
 
+#: What only grading, scale-out and the tests need: never part of a learner's install.
+GRADING_ONLY = ("nbgrader", "papermill", "sqlalchemy", "alembic", "dask", "distributed", "tqdm")
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def test_the_learner_install_is_the_lessons_only_and_extras_carry_the_rest():
+    project = _project()
+    base = {_name(r) for r in project["dependencies"]}
+    assert base == {"jupyterlab", "ipywidgets", "matplotlib", "pyyaml", "filelock", "jinja2"}
+    extras = {k: {_name(r) for r in v} for k, v in project["optional-dependencies"].items()}
+    assert {"nbgrader", "papermill", "tqdm"} <= extras["grading"]
+    assert extras["grading"] | extras["scale"] <= extras["test"], "make test needs them all"
+    assert project["license"] == "MIT", "an SPDX string (a table is deprecated)"
+
+
+def test_every_learner_module_works_with_the_grading_packages_missing():
+    """A lesson kernel and the learner commands, with nbgrader & co. made unimportable."""
+    block = "; ".join(f"sys.modules[{m!r}] = None" for m in GRADING_ONLY)
+    learner = sorted(
+        f"course.learner.{p.stem}" for p in (ROOT / "course" / "learner").glob("[a-z]*.py")
+    )
+    code = (
+        f"import sys, importlib; {block}\n"
+        f"for m in {learner!r} + ['course.graded', 'course.coach']: importlib.import_module(m)\n"
+        "from course.__main__ import main\n"
+        "for argv in (['lab', '--help'], ['reset', '--help'], ['prep-sheet', '--help']):\n"
+        "    try: main(argv)\n"
+        "    except SystemExit as e: assert e.code == 0, argv\n"
+        "import course.learner.content as c; c.validate_all()\n"
+        "print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_a_command_missing_its_extra_says_what_to_install_in_one_line():
+    code = (
+        "import sys; sys.modules['nbgrader'] = None\n"
+        "from course.__main__ import main; sys.exit(main(['release', '--check']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "grading extra" in done.stderr and 'pip install -e ".[grading]"' in done.stderr
+
+
+def test_python_outside_the_venv_reruns_the_command_in_the_kits_venv(tmp_path):
+    """`python -m course` from the kit folder with another Python runs in .venv (docs say so)."""
+    from course import __main__ as cli
+
+    venv = ROOT / ".venv"
+    if Path(sys.prefix).resolve() != venv.resolve():
+        pytest.skip("the tests run outside the kit's .venv")
+    assert cli._venv_python() is None, "inside .venv: no re-run"
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    if not base.is_file():
+        pytest.skip("no base interpreter found")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    from course.learner.answers import AnswerStore
+
+    AnswerStore("01-x", tmp_path).set("a", 1)  # resetting it needs filelock
+    argv = [str(base), "-m", "course", "reset", str(tmp_path / "01-x.ipynb")]
+    alone = subprocess.run(
+        argv, capture_output=True, text=True, cwd=ROOT, env={**env, "COURSE_NO_VENV": "1"}
+    )
+    if alone.returncode == 0:
+        pytest.skip("the base Python has the kit's packages: nothing to tell apart")
+    assert "Traceback" not in alone.stderr and "pip install" in alone.stderr, alone.stderr
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0 and "Cleared all answers" in done.stdout, done.stderr
+
+
 def _modules_after(statement: str) -> set[str]:
     code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
