@@ -26,24 +26,35 @@ __all__ = [
     "Company",
     "ContentError",
     "Criterion",
+    "FollowUpGuide",
     "FormField",
     "FormSpec",
     "Lesson",
+    "ModelAnswer",
+    "ModelAnswers",
+    "ModelSentence",
     "Quiz",
     "QuizOption",
     "QuizQuestion",
+    "Rewrite",
+    "RewriteStep",
     "Rubric",
+    "Situation",
+    "SituationExample",
     "choose_set",
     "classify_set",
     "companies",
     "company",
+    "follow_up_guides",
     "follow_up_questions",
     "form",
     "lesson",
     "lessons",
     "load_company",
+    "model_answers",
     "quiz",
     "rubric",
+    "situations",
 ]
 
 
@@ -555,9 +566,15 @@ def form(set_id: str) -> FormSpec:
 
 @functools.cache
 def follow_up_questions() -> tuple[str, ...]:
-    """Follow-up questions interviewers ask after the aspirations answer (lesson 06)."""
+    """Follow-up questions interviewers ask after the aspirations answer (lesson 06's deck).
+
+    The file's `questions`, then each guide's question and practice prompt not already listed.
+    """
     path = CONTENT_DIR / "follow_ups.yaml"
-    return _top(path).strs("questions")
+    deck = list(_top(path).strs("questions"))
+    for guide in follow_up_guides():
+        deck += [q for q in (guide.question, guide.practice) if q not in deck]
+    return tuple(deck)
 
 
 def validate_all() -> list[str]:
@@ -573,4 +590,267 @@ def validate_all() -> list[str]:
     if (CONTENT_DIR / "follow_ups.yaml").exists():
         follow_up_questions()
         loaded.append("follow_ups")
+    for name, load in (("model_answers", model_answers), ("situations", situations)):
+        if (CONTENT_DIR / f"{name}.yaml").exists():
+            load()
+            loaded.append(name)
     return loaded
+
+
+# --------------------------------------------------------------------------- model answers
+# Model answers, the weak-to-strong rewrite, situations and follow-up guides (lessons 05, 06).
+
+#: The moves a model answer's sentences make; every answer makes each of MOVES at least once.
+MOVES = ("aspiration", "alignment", "skills", "goal", "evidence", "contribution")
+#: Model answers run 60 to 90 seconds at 130 words a minute (course.speaking).
+MODEL_WORDS = (130, 195)
+
+
+@dataclass(frozen=True)
+class ModelSentence:
+    """One sentence of a model answer, with the moves it makes and, for alignment, which tie."""
+
+    text: str
+    moves: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """A complete model answer for one kind of candidate, annotated sentence by sentence."""
+
+    id: str
+    persona: str
+    name: str
+    description: str
+    company: Company
+    situation: str | None
+    sentences: tuple[ModelSentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class RewriteStep:
+    """One step of the weak-to-strong rewrite: the rubric criterion it fixes, how, the result."""
+
+    criterion: str
+    change: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A weak draft rewritten step by step, one rubric criterion per step."""
+
+    id: str
+    name: str
+    description: str
+    company: Company
+    draft: str
+    steps: tuple[RewriteStep, ...]
+
+
+@dataclass(frozen=True)
+class ModelAnswers:
+    """content/model_answers.yaml: move labels, the answers and the rewrite."""
+
+    move_labels: Mapping[str, str]
+    answers: tuple[ModelAnswer, ...]
+    rewrite: Rewrite
+
+    def answer(self, answer_id: str) -> ModelAnswer:
+        """The answer with this id (KeyError if none)."""
+        for a in self.answers:
+            if a.id == answer_id:
+                return a
+        raise KeyError(f"no model answer {answer_id!r}")
+
+
+def _company_of(e: _Entry) -> Company:
+    """A shipped company (`company: id`) or an inline profile (`profile:`), never both."""
+    if e.data.get("profile") is not None:
+        if e.data.get("company") is not None:
+            raise e.fail("company", "give either company or profile, not both")
+        return parse_company(e.data["profile"], e.file, f"{e.entry}.profile")
+    company_id = e.str("company")
+    try:
+        return company(company_id)
+    except KeyError:
+        known = ", ".join(companies())
+        raise e.fail("company", f"no shipped company {company_id!r} (known: {known})") from None
+
+
+def parse_model_answers(data: Any, file: Path | str) -> ModelAnswers:
+    """Validate model_answers.yaml: moves known, every move made, 130 to 195 words, companies."""
+    from course.speaking import count_words
+
+    top = _Entry(file, "(top level)", data)
+    labels = {str(k): str(v).strip() for k, v in top.mapping("moves").items()}
+    missing = [m for m in MOVES if m not in labels]
+    if missing:
+        raise top.fail("moves", f"missing labels for {', '.join(missing)}")
+    answers = []
+    for i, raw in enumerate(top.list("answers")):
+        e = top.child("answers", i, raw)
+        aid = _ident(e)
+        e.entry = aid
+        sentences = []
+        for j, sraw in enumerate(e.list("sentences")):
+            s = e.child("sentences", j, sraw)
+            moves = s.strs("moves")
+            for k, move in enumerate(moves):
+                if move not in labels:
+                    raise s.fail(f"moves[{k}]", f"unknown move {move!r}")
+            note = s.str("note", required="alignment" in moves)
+            sentences.append(ModelSentence(" ".join(s.str("text").split()), moves, note))
+        made = {m for s in sentences for m in s.moves}
+        absent = [m for m in MOVES if m not in made]
+        if absent:
+            raise e.fail("sentences", f"no sentence makes the move {', '.join(absent)}")
+        answer = ModelAnswer(
+            id=aid,
+            persona=e.str("persona"),
+            name=e.str("name"),
+            description=e.str("description"),
+            company=_company_of(e),
+            situation=e.str("situation", required=False) or None,
+            sentences=tuple(sentences),
+        )
+        words = count_words(answer.text)
+        if not MODEL_WORDS[0] <= words <= MODEL_WORDS[1]:
+            low, high = MODEL_WORDS
+            raise e.fail("sentences", f"{words} words; a model answer has {low} to {high}")
+        answers.append(answer)
+    _unique(top, "answers", [a.id for a in answers])
+    r = _Entry(file, "rewrite", top.mapping("rewrite"))
+    criteria = rubric().ids
+    steps = []
+    for i, raw in enumerate(r.list("steps")):
+        s = r.child("steps", i, raw)
+        steps.append(
+            RewriteStep(
+                s.choice("criterion", criteria), s.str("change"), " ".join(s.str("text").split())
+            )
+        )
+    rewrite = Rewrite(
+        id=_ident(r),
+        name=r.str("name"),
+        description=r.str("description"),
+        company=_company_of(r),
+        draft=" ".join(r.str("draft").split()),
+        steps=tuple(steps),
+    )
+    return ModelAnswers(labels, tuple(answers), rewrite)
+
+
+@functools.cache
+def model_answers() -> ModelAnswers:
+    """The annotated model answers and the weak-to-strong rewrite (content/model_answers.yaml)."""
+    path = CONTENT_DIR / "model_answers.yaml"
+    return parse_model_answers(_read_yaml(path), path)
+
+
+@dataclass(frozen=True)
+class FollowUpGuide:
+    """How to answer one follow-up question: guidance, a model reply and a practice prompt."""
+
+    id: str
+    question: str
+    guidance: tuple[str, ...]
+    reply_persona: str
+    reply: str
+    practice: str
+
+
+def parse_follow_up_guides(
+    data: Any, file: Path | str, personas: set[str]
+) -> tuple[FollowUpGuide, ...]:
+    """Validate follow_ups.yaml's `guides`; each model reply names a model answer's persona."""
+    top = _Entry(file, "(top level)", data)
+    if top.data.get("guides") is None:
+        return ()
+    guides = []
+    for i, raw in enumerate(top.list("guides")):
+        e = top.child("guides", i, raw)
+        gid = _ident(e)
+        e.entry = gid
+        reply = e.child("model_reply", "", e.mapping("model_reply"))
+        reply.entry = f"{gid}.model_reply"
+        persona = reply.str("persona")
+        if persona not in personas:
+            raise reply.fail("persona", f"no model answer {persona!r} in model_answers.yaml")
+        guides.append(
+            FollowUpGuide(
+                id=gid,
+                question=e.str("question"),
+                guidance=e.strs("guidance"),
+                reply_persona=persona,
+                reply=" ".join(reply.str("text").split()),
+                practice=e.str("practice"),
+            )
+        )
+    _unique(top, "guides", [g.id for g in guides])
+    return tuple(guides)
+
+
+@functools.cache
+def follow_up_guides() -> tuple[FollowUpGuide, ...]:
+    """The guided follow-up questions of lesson 06 (content/follow_ups.yaml, `guides`)."""
+    path = CONTENT_DIR / "follow_ups.yaml"
+    personas = {a.id for a in model_answers().answers}
+    return parse_follow_up_guides(_read_yaml(path), path, personas)
+
+
+@dataclass(frozen=True)
+class SituationExample:
+    """A weak and a strong version of the same moment, and why the strong one works."""
+
+    weak: str
+    strong: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A note for candidates in one situation (a gap, a change of career...), with an example."""
+
+    id: str
+    title: str
+    who: str
+    advice: tuple[str, ...]
+    example: SituationExample
+    model_answer: str | None
+
+
+def parse_situations(data: Any, file: Path | str, answers: set[str]) -> tuple[Situation, ...]:
+    """Validate situations.yaml; each `model_answer` names an answer in model_answers.yaml."""
+    top = _Entry(file, "(top level)", data)
+    found = []
+    for i, raw in enumerate(top.list("situations")):
+        e = top.child("situations", i, raw)
+        sid = _ident(e)
+        e.entry = sid
+        x = e.child("example", "", e.mapping("example"))
+        x.entry = f"{sid}.example"
+        model = e.str("model_answer", required=False) or None
+        if model is not None and model not in answers:
+            raise e.fail("model_answer", f"no model answer {model!r} in model_answers.yaml")
+        example = SituationExample(
+            " ".join(x.str("weak").split()),
+            " ".join(x.str("strong").split()),
+            " ".join(x.str("why").split()),
+        )
+        found.append(Situation(sid, e.str("title"), e.str("who"), e.strs("advice"), example, model))
+    _unique(top, "situations", [s.id for s in found])
+    return tuple(found)
+
+
+@functools.cache
+def situations() -> tuple[Situation, ...]:
+    """Notes for candidates in particular situations (content/situations.yaml)."""
+    path = CONTENT_DIR / "situations.yaml"
+    answers = {a.id for a in model_answers().answers}
+    return parse_situations(_read_yaml(path), path, answers)
