@@ -51,7 +51,15 @@ def _project() -> dict:
 def test_the_learner_install_is_the_lessons_only_and_extras_carry_the_rest():
     project = _project()
     base = {_name(r) for r in project["dependencies"]}
-    assert base == {"jupyterlab", "ipywidgets", "matplotlib", "pyyaml", "filelock", "jinja2"}
+    assert base == {
+        "jupyterlab",
+        "ipywidgets",
+        "matplotlib",
+        "pyyaml",
+        "filelock",
+        "jinja2",
+        "voila",  # the learner app (python -m course app)
+    }
     extras = {k: {_name(r) for r in v} for k, v in project["optional-dependencies"].items()}
     assert {"nbgrader", "papermill", "tqdm"} <= extras["grading"]
     assert extras["grading"] | extras["scale"] <= extras["test"], "make test needs them all"
