@@ -25,7 +25,17 @@ from course.grader.keys import assignments as source_assignments
 from course.grader.procs import tools_on_path
 from course.paths import SOLUTIONS_DIR
 
-__all__ = ["COURSE_ID", "LEARNER_ID", "Workshop", "init", "open_workshop", "read_roster"]
+__all__ = [
+    "COURSE_ID",
+    "LEARNER_ID",
+    "Workshop",
+    "init",
+    "open_workshop",
+    "read_roster",
+    "roster_entries",
+    "unlisted_folders",
+    "update_roster",
+]
 
 COURSE_ID = "career-aspirations"
 #: Learner ids become folder names and parts of nbgrader's path patterns: keep them plain.
@@ -211,25 +221,193 @@ def open_workshop(root: str | os.PathLike[str]) -> Workshop:
     return workshop
 
 
+#: Header names spreadsheets use, by the field they fill (compared lower case, '_'/'-' as spaces).
+HEADERS = {
+    "id": (
+        "id",
+        "student id",
+        "studentid",
+        "learner id",
+        "learner",
+        "user id",
+        "username",
+        "user name",
+        "login",
+        "student number",
+        "student no",
+        "candidate id",
+    ),
+    "first_name": ("first name", "firstname", "given name", "given names", "forename", "prénom"),
+    "last_name": ("last name", "lastname", "surname", "family name", "nom"),
+    "email": ("email", "e mail", "email address", "e mail address", "mail"),
+    "name": ("name", "full name", "fullname", "student name", "learner name", "display name"),
+}
+
+
+def _decode(data: bytes) -> str:
+    """Text of a spreadsheet export: UTF-8 (with or without a byte-order mark) or Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")
+
+
+def _dialect(text: str) -> str:
+    """The delimiter: comma, semicolon (European Excel) or tab."""
+    head = text.splitlines()[0] if text.strip() else ""
+    counts = {d: head.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _field_of(header: str) -> str | None:
+    key = " ".join(header.strip().casefold().replace("_", " ").replace("-", " ").split())
+    return next((name for name, known in HEADERS.items() if key in known), None)
+
+
 def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Learners from a CSV with an `id` column (optional first_name, last_name, email)."""
+    """Learners from a CSV as spreadsheets save it; each {"id", "first_name", "last_name", "email"}.
+
+    Any encoding Excel writes (UTF-8 with or without BOM, Windows-1252), comma, semicolon or tab,
+    and common headers (ID, Student ID, Email, First name, Last name, Name). An id that is not a
+    plain name ('Chloé', 'Ann Lee') becomes a safe one ('chloe', 'ann-lee'), the name kept for
+    display. Duplicate ids are refused with their line numbers.
+    """
+    from course.grader.intake import safe_id
+
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = _decode(path.read_bytes())
+        rows = list(csv.reader(text.splitlines(), delimiter=_dialect(text)))
+    except (OSError, csv.Error) as exc:
         raise KitError(f"cannot read roster {path}: {exc}") from None
-    learners = []
-    for n, row in enumerate(rows, start=2):
-        learner = (row.get("id") or "").strip()
-        if not LEARNER_ID.match(learner):
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return []
+    columns = {}
+    for n, header in enumerate(rows[0]):
+        name = _field_of(header)
+        if name and name not in columns:
+            columns[name] = n
+    if not {"id", "email", "name"} & columns.keys() and "first_name" not in columns:
+        raise KitError(
+            f"{path}: no learner id column; the first row needs a header such as ID, "
+            f"Student ID, Email or Name (found: {', '.join(repr(h) for h in rows[0])})"
+        )
+    learners, lines = [], {}
+    for n, row in enumerate(rows[1:], start=2):
+        cell = {k: (row[i].strip() if i < len(row) else "") for k, i in columns.items()}
+        first, last = cell.get("first_name", ""), cell.get("last_name", "")
+        if cell.get("name") and not (first or last):
+            first, _, last = cell["name"].partition(" ")
+        email = cell.get("email", "")
+        raw = cell.get("id") or email.split("@")[0] or f"{first} {last}".strip()
+        if not raw:
+            raise KitError(f"{path}, line {n}: no id, email or name for this learner")
+        learner = raw if LEARNER_ID.match(raw) else safe_id(raw)
+        if not LEARNER_ID.match(learner) or "/" in raw or ".." in raw:
             raise KitError(
-                f"{path}, line {n}: learner id {learner!r} must be 1-64 letters, digits, '.', "
-                "'_', '@' or '-' (it names the learner's folder); the roster needs an 'id' column"
+                f"{path}, line {n}: learner id {raw!r} must be 1-64 letters, digits, '.', "
+                "'_', '@' or '-' (it names the learner's folder)"
             )
-        extra = {k: (row.get(k) or "").strip() for k in ("first_name", "last_name", "email")}
+        if learner != raw and not (first or last):
+            first = raw  # the name as the roster spells it, for display
+        lines.setdefault(learner, []).append(n)
+        extra = {"first_name": first, "last_name": last, "email": email}
         learners.append({"id": learner, **{k: v for k, v in extra.items() if v}})
+    twice = {k: v for k, v in lines.items() if len(v) > 1}
+    if twice:
+        listed = "; ".join(f"{k!r} on lines {', '.join(map(str, v))}" for k, v in twice.items())
+        raise KitError(f"{path}: the same learner id twice ({listed}): give each their own id")
     return learners
+
+
+def roster_entries(workshop: Workshop) -> list[dict[str, str]]:
+    """The gradebook's learners with their names and emails (as read_roster gives them)."""
+    with workshop.gradebook() as gb:
+        return [
+            {
+                "id": s.id,
+                **{k: getattr(s, k) for k in ("first_name", "last_name", "email") if getattr(s, k)},
+            }
+            for s in sorted(gb.students, key=lambda s: s.id)
+        ]
+
+
+def unlisted_folders(workshop: Workshop) -> list[str]:
+    """Folders in submitted/ that are not on the roster (a typo on either side)."""
+    listed = set(workshop.roster())
+    return [name for name in workshop.submitted_learners() if name not in listed]
+
+
+def roster_changes(old: list[dict[str, str]], new: list[dict[str, str]]) -> dict[str, list[Any]]:
+    """What updating the roster from `old` to `new` does: add, rename, remove, update."""
+    before, after = {e["id"]: e for e in old}, {e["id"]: e for e in new}
+    added = [i for i in after if i not in before]
+    removed = [i for i in before if i not in after]
+
+    def same_person(a: dict[str, str], b: dict[str, str]) -> bool:
+        if a.get("email") and a.get("email", "").casefold() == b.get("email", "").casefold():
+            return True
+        name = f"{a.get('first_name', '')} {a.get('last_name', '')}".strip().casefold()
+        return bool(name) and name == (
+            f"{b.get('first_name', '')} {b.get('last_name', '')}".strip().casefold()
+        )
+
+    renamed = []
+    for old_id in list(removed):
+        match = [new_id for new_id in added if same_person(before[old_id], after[new_id])]
+        if len(match) == 1:
+            renamed.append((old_id, match[0]))
+            removed.remove(old_id)
+            added.remove(match[0])
+    updated = [i for i in after if i in before and after[i] != before[i]]
+    return {"added": added, "renamed": renamed, "removed": removed, "updated": updated}
+
+
+def update_roster(
+    workshop: Workshop, learners: list[dict[str, str]], dry_run: bool = False
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """Make the gradebook's roster `learners`; return the changes and their description.
+
+    A renamed learner's hand-ins move to the new id's folder; a removed learner's move to
+    removed/<id>/ (kept, out of grading). Their grades are dropped from the gradebook: grade
+    again after an update.
+    """
+    changes = roster_changes(roster_entries(workshop), learners)
+    by_id = {e["id"]: e for e in learners}
+
+    def who(i: str) -> str:
+        e = by_id.get(i, {})
+        name = f"{e.get('first_name', '')} {e.get('last_name', '')}".strip()
+        return f"{i} ({name})" if name else i
+
+    lines = [f"+ add {who(i)}" for i in changes["added"]]
+    lines += [f"~ rename {a} -> {who(b)}" for a, b in changes["renamed"]]
+    lines += [f"- remove {i} (hand-ins kept in removed/{i}/)" for i in changes["removed"]]
+    lines += [f"= update {who(i)}" for i in changes["updated"]]
+    if dry_run or not any(changes.values()):
+        return changes, lines
+    import shutil
+
+    with workshop.gradebook() as gb:
+        for old_id, new_id in changes["renamed"]:
+            source, target = workshop.submitted / old_id, workshop.submitted / new_id
+            if source.is_dir() and not target.exists():
+                shutil.move(str(source), str(target))
+            gb.remove_student(old_id)
+        for old_id in changes["removed"]:
+            source = workshop.submitted / old_id
+            if source.is_dir():
+                (workshop.root / "removed").mkdir(exist_ok=True)
+                shutil.move(str(source), str(workshop.root / "removed" / old_id))
+            gb.remove_student(old_id)
+    for old_id in [a for a, _ in changes["renamed"]] + changes["removed"]:
+        (workshop.results / f"{old_id}.json").unlink(missing_ok=True)
+    add_learners(workshop, [by_id[i] for i in by_id])
+    return changes, lines
 
 
 def add_learners(workshop: Workshop, learners: Iterable[dict[str, str]]) -> list[str]:

@@ -1,0 +1,282 @@
+"""Hand-ins as they arrive: every shape of issue 17 is placed, or listed and never a learner."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course.errors import KitError
+from course.grader.intake import take_in, unpack_submissions
+from course.grader.workshop import read_roster
+
+A1, A2 = "01-aspirations-vs-goals", "02-research-the-company"
+ASSIGNMENTS = [A1, A2, "05-draft-your-answer"]
+ROSTER = [
+    {"id": "alice", "first_name": "Alice", "last_name": "Smith", "email": "alice@example.org"},
+    {"id": "bob", "first_name": "Bob", "last_name": "Jones"},
+    {"id": "chloe", "first_name": "Chloé", "last_name": "Martin"},
+]
+
+
+def hand_in(learner: str, assignment: str = A1) -> dict[str, bytes]:
+    return {
+        f"{learner}/{assignment}/{assignment}.ipynb": b'{"nb": "%s"}' % learner.encode(),
+        f"{learner}/{assignment}/{assignment}.answers.json": b'{"who": "%s"}' % learner.encode(),
+    }
+
+
+def make_zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+def files(submitted: Path) -> list[str]:
+    return sorted(p.relative_to(submitted).as_posix() for p in submitted.rglob("*") if p.is_file())
+
+
+def take(source: Path, tmp_path: Path, **kw):
+    return take_in(source, tmp_path / "sub", roster=ROSTER, assignments=ASSIGNMENTS, **kw)
+
+
+def both(learner: str, assignment: str = A1) -> list[str]:
+    return [
+        f"{learner}/{assignment}/{assignment}.answers.json",
+        f"{learner}/{assignment}/{assignment}.ipynb",
+    ]
+
+
+def test_a_plain_class_zip(tmp_path):
+    source = make_zip(tmp_path / "class.zip", {**hand_in("alice"), **hand_in("bob")})
+    intake = take(source, tmp_path)
+    assert intake.learners == ["alice", "bob"] and not intake.unplaced
+    assert files(tmp_path / "sub") == both("alice") + both("bob")
+
+
+def test_one_wrapping_folder_is_stripped_and_never_becomes_a_learner(tmp_path):
+    entries = {f"class/{k}": v for k, v in {**hand_in("alice"), **hand_in("bob")}.items()}
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert intake.learners == ["alice", "bob"]
+    assert not (tmp_path / "sub" / "class").exists()
+
+
+def test_a_single_learner_in_a_wrapped_class_zip(tmp_path):
+    entries = {f"class/{k}": v for k, v in hand_in("alice").items()}
+    assert take(make_zip(tmp_path / "c.zip", entries), tmp_path).learners == ["alice"]
+
+
+def test_system_files_are_ignored(tmp_path):
+    entries = {
+        **hand_in("alice"),
+        f"alice/{A1}/.DS_Store": b"x",
+        "__MACOSX/alice/._x": b"x",
+        f"alice/{A1}/Thumbs.db": b"x",
+        ".DS_Store": b"x",
+    }
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert intake.learners == ["alice"] and intake.ignored == 4 and not intake.unplaced
+    assert files(tmp_path / "sub") == both("alice")
+    assert "ignored 4 system files" in intake.report()
+
+
+def test_names_with_spaces_or_accents_map_to_roster_ids(tmp_path):
+    entries = {}
+    for folder in ("Alice Smith", "chloé", "Bob.Jones"):
+        entries.update(hand_in(folder))
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert intake.learners == ["alice", "bob", "chloe"] and not intake.unplaced
+    assert intake.mapped == {"Alice Smith": "alice", "chloé": "chloe", "Bob.Jones": "bob"}
+    assert "'chloé' is chloe on the roster" in intake.report()
+
+
+def test_a_name_that_fits_nobody_is_listed_with_what_to_rename_and_is_not_a_learner(tmp_path):
+    entries = {**hand_in("alice"), **hand_in("Zed Unknown"), **hand_in("alcie")}
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert intake.learners == ["alice"]
+    assert sorted((tmp_path / "sub").iterdir()) == [tmp_path / "sub" / "alice"]
+    report = intake.report()
+    assert "'Zed Unknown' is not on the roster" in report
+    assert "'alcie' is not on the roster (did you mean 'alice'?)" in report
+    assert f"class.zip: Zed Unknown/{A1}/" in report, "names the file"
+
+
+def test_without_a_roster_a_name_with_spaces_is_refused_with_a_safe_name_to_use(tmp_path):
+    source = make_zip(tmp_path / "class.zip", {**hand_in("ann"), **hand_in("Ann Lee")})
+    intake = take_in(source, tmp_path / "sub", assignments=ASSIGNMENTS)
+    assert intake.learners == ["ann"]
+    assert "rename 'Ann Lee' to 'ann-lee'" in intake.report()
+
+
+def test_the_bundle_levels_inside_a_learner_folder_are_stripped(tmp_path):
+    entries = {f"alice/learners/exercises/{A1}/{A1}.ipynb": b"{}", **hand_in("bob")}
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert intake.learners == ["alice", "bob"]
+    assert (tmp_path / "sub" / "alice" / A1 / f"{A1}.ipynb").is_file()
+
+
+def test_a_folder_of_per_learner_zips(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    make_zip(folder / "alice.zip", {k.split("/", 1)[1]: v for k, v in hand_in("alice").items()})
+    bob = {f"learners/exercises/{k.split('/', 1)[1]}": v for k, v in hand_in("bob").items()}
+    make_zip(folder / "Bob Jones.zip", bob)
+    make_zip(folder / "chloé.zip", hand_in("Chloé Martin"))  # wrapped in her own name
+    (folder / ".DS_Store").write_bytes(b"x")
+    intake = take(folder, tmp_path)
+    assert intake.learners == ["alice", "bob", "chloe"] and not intake.unplaced
+    assert files(tmp_path / "sub") == both("alice") + both("bob") + both("chloe")
+
+
+def test_a_class_zip_of_learner_zips(tmp_path):
+    inner = tmp_path / "alice.zip"
+    make_zip(inner, {k.split("/", 1)[1]: v for k, v in hand_in("alice").items()})
+    source = make_zip(tmp_path / "class.zip", {"hand-ins/alice.zip": inner.read_bytes()})
+    assert take(source, tmp_path).learners == ["alice"]
+
+
+def test_a_single_learners_zip_needs_learner_and_then_is_theirs(tmp_path):
+    entries = {
+        f"learners/exercises/{A1}/{A1}.ipynb": b"{}",
+        f"learners/exercises/{A1}/{A1}.answers.json": b"{}",
+    }
+    source = make_zip(tmp_path / "handin.zip", entries)
+    without = take(source, tmp_path)
+    assert without.learners == [] and "--learner ID" in without.report()
+    assert not (tmp_path / "sub").exists() or not any((tmp_path / "sub").iterdir())
+    intake = take(source, tmp_path, learner="Alice Smith")
+    assert intake.learners == ["alice"]
+    assert files(tmp_path / "sub") == both("alice")
+    with pytest.raises(KitError, match="not on the roster"):
+        take(source, tmp_path, learner="nobody")
+
+
+def test_the_learners_bundle_passed_by_mistake_is_named_as_such(tmp_path):
+    entries = {
+        "learners/README.txt": b"x",
+        "learners/career_aspirations_kit-0.1.0-py3-none-any.whl": b"x",
+        f"learners/exercises/{A1}/{A1}.ipynb": b"{}",
+    }
+    intake = take(make_zip(tmp_path / "learners.zip", entries), tmp_path)
+    assert intake.learners == []
+    assert "this is the learners' bundle" in intake.report()
+
+
+def test_renamed_folders_and_copied_files_are_flagged_as_renamed_not_missing(tmp_path):
+    entries = {
+        f"alice/{A1} (1)/{A1}.ipynb": b"{}",
+        f"alice/{A1} (1)/{A1} (1).answers.json": b'{"v": 1}',
+        "bob/Exercise 2/Untitled.ipynb": b"{}",
+        f"bob/Exercise 2/{A2}.answers.json": b"{}",
+        f"chloe/{A1}.ipynb": b"{}",  # no exercise folder at all
+        f"chloe/{A1}.answers.json": b"{}",
+    }
+    intake = take(make_zip(tmp_path / "class.zip", entries), tmp_path)
+    assert not intake.unplaced
+    assert files(tmp_path / "sub") == both("alice") + both("bob", A2) + both("chloe")
+    report = intake.report()
+    assert f"alice: folder '{A1} (1)' taken as {A1}" in report
+    assert f"'{A1} (1).answers.json' taken as '{A1}.answers.json'" in report
+    assert f"'Untitled.ipynb' taken as '{A2}.ipynb'" in report
+
+
+def test_of_two_copies_the_newer_answers_file_is_kept_and_said(tmp_path):
+    path = tmp_path / "class.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo(f"alice/{A1}/{A1} (1).answers.json", (2026, 5, 2, 10, 0, 0)), b"new"
+        )
+        archive.writestr(
+            zipfile.ZipInfo(f"alice/{A1}/{A1}.answers.json", (2026, 5, 1, 10, 0, 0)), b"old"
+        )
+    intake = take(path, tmp_path)
+    assert (tmp_path / "sub" / "alice" / A1 / f"{A1}.answers.json").read_bytes() == b"new"
+    assert "kept the newer" in intake.report()
+
+
+def test_unsafe_entries_still_refuse_the_whole_source(tmp_path):
+    source = make_zip(tmp_path / "bad.zip", {**hand_in("alice"), "../escape/01/x.ipynb": b"x"})
+    with pytest.raises(KitError, match=r"'\.\.'"):
+        take(source, tmp_path)
+    assert not (tmp_path / "sub").exists()
+
+
+def test_unpack_submissions_refuses_whole_with_the_list_when_something_cannot_be_placed(tmp_path):
+    source = make_zip(tmp_path / "class.zip", {**hand_in("ann"), **hand_in("Ann Lee")})
+    with pytest.raises(KitError, match="nothing taken in") as caught:
+        unpack_submissions(source, tmp_path / "sub")
+    assert "rename 'Ann Lee'" in str(caught.value)
+    assert not (tmp_path / "sub").exists() or not any((tmp_path / "sub").iterdir())
+    wrapped = make_zip(tmp_path / "w.zip", {f"class/{k}": v for k, v in hand_in("ann").items()})
+    assert unpack_submissions(wrapped, tmp_path / "sub") == ["ann"]
+
+
+# --------------------------------------------------------------------------- rosters
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("utf-8", "id,first_name,last_name,email\nann,Ann,Lee,ann@x.org\nchloé,,,\n"),
+        ("utf-8-sig", "ID;First name;Last name;Email\nann;Ann;Lee;ann@x.org\nchloé;;;\n"),
+        (
+            "cp1252",
+            "Student ID\tFirst Name\tSurname\tE-mail\nann\tAnn\tLee\tann@x.org\nchloé\t\t\t\n",
+        ),
+    ],
+    ids=["utf8-comma", "bom-semicolon", "windows1252-tab"],
+)
+def test_rosters_as_spreadsheets_save_them(tmp_path, encoding, text):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    learners = read_roster(path)
+    assert learners[0] == {
+        "id": "ann",
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "email": "ann@x.org",
+    }
+    assert learners[1] == {"id": "chloe", "first_name": "chloé"}, "a safe id, the name kept"
+
+
+def test_a_roster_of_names_and_emails_only(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,Email\nAnn Lee,ann.lee@x.org\nBo Chen,\n", encoding="utf-8")
+    assert read_roster(path) == [
+        {"id": "ann.lee", "first_name": "Ann", "last_name": "Lee", "email": "ann.lee@x.org"},
+        {"id": "bo-chen", "first_name": "Bo", "last_name": "Chen"},
+    ]
+
+
+def test_duplicate_ids_and_missing_id_columns_are_refused_with_lines(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("id\nann\nbo\nann\n", encoding="utf-8")
+    with pytest.raises(KitError, match="'ann' on lines 2, 4"):
+        read_roster(path)
+    path.write_text("colour\nred\n", encoding="utf-8")
+    with pytest.raises(KitError, match="header such as ID"):
+        read_roster(path)
+
+
+def test_roster_changes_add_rename_remove():
+    from course.grader.workshop import roster_changes
+
+    old = [
+        {"id": "alcie", "first_name": "Alice", "last_name": "Smith"},
+        {"id": "bob"},
+        {"id": "zed"},
+    ]
+    new = [
+        {"id": "alice", "first_name": "Alice", "last_name": "Smith"},
+        {"id": "bob", "email": "b@x"},
+        {"id": "dan"},
+    ]
+    changes = roster_changes(old, new)
+    assert changes == {
+        "added": ["dan"],
+        "renamed": [("alcie", "alice")],
+        "removed": ["zed"],
+        "updated": ["bob"],
+    }
