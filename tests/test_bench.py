@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from course.facilitator import bench
@@ -57,13 +55,14 @@ def test_summary_explains_differences_with_the_kits_flags():
 
 @pytest.mark.slow
 def test_a_small_benchmark_runs_both_ways_and_finds_the_same_scores(tmp_path):
-    out = io.StringIO()
-    result = bench.run(learners=2, runs=1, jobs=2, seed=3, workdir=tmp_path, out=out)
+    events: list[dict] = []
+    result = bench.run(learners=2, runs=1, jobs=2, seed=3, workdir=tmp_path, on_event=events.append)
     assert result["notebooks"] == bench.notebooks_in(tmp_path / "class") > 0
     assert len(result["plain_seconds"]) == len(result["kit_seconds"]) == 1
     assert result["plain_median"] > 0 and result["kit_median"] > 0
     assert result["differences"] == []
-    text = out.getvalue()
-    assert "run 1: plain nbgrader" in text and "ratio (kit / plain)" in text
-    assert "identical for every learner and notebook" in text
+    assert [event["event"] for event in events] == ["class", "run"]
+    assert bench.describe(events[1]).startswith("run 1: plain nbgrader")
+    text = bench.summary(result)
+    assert "ratio (kit / plain)" in text and "identical for every learner and notebook" in text
     assert [p.name for p in tmp_path.iterdir()] == ["class"]  # graded copies removed

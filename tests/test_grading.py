@@ -498,7 +498,8 @@ def test_a_roster_learner_without_a_folder_is_flagged(graded):
 
 
 def test_regrading_a_learner_is_idempotent_and_keeps_manual_grades(graded):
-    from course.grader.grading import grade_learner
+    from course.grader.learner import grade_learner
+    from course.grader.options import GradeOptions
     from course.grader.procs import tools_on_path
     from course.grader.workshop import open_workshop
 
@@ -509,7 +510,8 @@ def test_regrading_a_learner_is_idempotent_and_keeps_manual_grades(graded):
         grade.manual_score = 2.0
         grade.needs_manual_grade = False
         gb.db.commit()
-    again = grade_learner(graded["workshop"], "partial", cell_timeout=CELL_TIMEOUT)
+    options = GradeOptions(cell_timeout=CELL_TIMEOUT)
+    again = grade_learner(graded["workshop"], "partial", options=options)
     before = graded["results"]["partial"]["assignments"]
     for assignment in (A01, A05):
         assert again["assignments"][assignment]["cells"] == before[assignment]["cells"]

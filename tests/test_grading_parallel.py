@@ -8,7 +8,6 @@ with a serial run's: grades.csv, flags.json, results/ and every gradebook row.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -91,7 +90,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     tools_on_path()
     root = tmp_path_factory.mktemp("parallel") / "class"
-    workshop = demo.build(root, learners=4, seed=5, grade=False, out=io.StringIO())
+    workshop = demo.build(root, learners=4, seed=5, grade=False).workshop
     add_learners(workshop, [{"id": "absent"}])
     notebook = root / "submitted" / "learner04" / A01 / f"{A01}.ipynb"
     data = json.loads(notebook.read_text(encoding="utf-8"))
@@ -287,7 +286,7 @@ def test_grading_imports_stay_light_in_the_kernel_and_the_worker(tmp_path):
     assert "HEAVY []" in done.stdout
     worker = (
         "import sys\n"
-        "import course.grader.parallel, course.grader.grading, course.grader.merge\n"
+        "import course.grader.worker, course.grader.executors, course.grader.grading\n"
         "import nbgrader.apps, nbgrader.api\n"
         "print('PLOTS', [m for m in ('matplotlib', 'dask', 'tqdm') if m in sys.modules])\n"
     )

@@ -342,7 +342,7 @@ LEARNER_ERROR = {"success": False, "log": "ZeroDivisionError: division by zero"}
     ],
 )
 def test_a_kernel_that_fails_to_start_is_started_again(outcomes, calls, success):
-    from course.grader.grading import autograde_submission
+    from course.grader.learner import autograde_submission
 
     api = FakeApi(*outcomes)
     outcome, fired = autograde_submission(api, "a", "learner01", 60)

@@ -28,8 +28,8 @@ def test_the_same_seed_simulates_the_same_class(tmp_path):
 
     from course.grader import keys
 
-    one = demo.build(tmp_path / "one", learners=5, seed=7, grade=False)
-    two = demo.build(tmp_path / "two", learners=5, seed=7, grade=False)
+    one = demo.build(tmp_path / "one", learners=5, seed=7, grade=False).workshop
+    two = demo.build(tmp_path / "two", learners=5, seed=7, grade=False).workshop
     assert answers_of(one.root) == answers_of(two.root)
     scorings = keys.scorings(one.source_notebook("01-aspirations-vs-goals"))
     assert demo.learner_answers(random.Random(7), 0.6, scorings) != demo.learner_answers(

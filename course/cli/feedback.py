@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from course.cli import _options
+
 NAME = "feedback"
 HELP = "write per-learner feedback HTML (hidden tests and their tracebacks stripped)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    _options.workshop(parser)
     parser.add_argument("--learner", action="append", help="only this learner (repeatable)")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from course.cli import _options
+
 NAME = "formgrader"
 HELP = "open nbgrader's formgrader on a workshop folder (grade the rubric by hand)"
 EXTENSIONS = (
@@ -21,7 +23,7 @@ EXTENSIONS = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    _options.workshop(parser)
     parser.add_argument("--port", type=int, default=8889, help="port (8889)")
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--no-browser", action="store_true", help="only print the URL")

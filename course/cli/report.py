@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from course.cli import _options
+
 NAME = "report"
 HELP = "write the class report of a graded workshop (DIR/report/index.html, figures)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    _options.workshop(parser)
     parser.add_argument("--names", action="store_true", help="show learner ids (hidden by default)")
 
 

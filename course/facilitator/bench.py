@@ -22,9 +22,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from course.grader.procs import tools_env
+from course.facilitator import demo
+from course.grader.procs import tools_env, tools_on_path
+from course.grader.workshop import COURSE_ID
 
-__all__ = ["autograded_scores", "compare_scores", "notebooks_in", "run", "summary"]
+__all__ = [
+    "OnEvent",
+    "autograded_scores",
+    "compare_scores",
+    "describe",
+    "notebooks_in",
+    "run",
+    "summary",
+]
+
+#: on_event({"event": "class", ...} once the class is built, then {"event": "run", ...} per run).
+OnEvent = Callable[[dict[str, Any]], None]
 
 #: The ratio (kit / plain nbgrader) the kit aims for on a 2-core machine, and its hard limit.
 TARGET = 0.5
@@ -39,11 +52,8 @@ def notebooks_in(root: Path) -> int:
 def autograded_scores(root: Path) -> dict[str, dict[str, float]]:
     """{"learner/notebook": {grade cell: auto_score}} for every submitted notebook in a
     workshop's gradebook (cells nbgrader leaves to a human, auto_score None, are left out)."""
-    from course.grader.procs import tools_on_path
-    from course.grader.workshop import COURSE_ID
-
     tools_on_path()
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # after tools_on_path: it runs alembic by name
 
     scores: dict[str, dict[str, float]] = {}
     with Gradebook("sqlite:///" + str(root / "gradebook.db"), COURSE_ID) as gb:
@@ -121,6 +131,46 @@ def _timed(base: Path, work: Path, label: str, grade: Callable[[Path], None]) ->
     return time.perf_counter() - started, copy
 
 
+def describe(event: dict[str, Any]) -> str:
+    """The line the command prints for a benchmark event."""
+    if event["event"] == "class":
+        return (
+            f"Class: {event['learners']} simulated learners, {event['notebooks']} notebooks "
+            f"handed in (seed {event['seed']}); {event['runs']} runs each way, alternating."
+        )
+    return (
+        f"run {event['run']}: plain nbgrader {event['plain']:6.1f} s   "
+        f"course grade --jobs {event['jobs']} {event['kit']:6.1f} s"
+    )
+
+
+def _result(
+    learners: int,
+    notebooks: int,
+    jobs: int,
+    runs: int,
+    times: dict[str, list[float]],
+    scores: dict[str, dict[str, dict[str, float]]],
+    flags: dict[str, list[str]],
+) -> dict[str, Any]:
+    """The benchmark's figures as plain data."""
+    differences = compare_scores(scores["plain"], scores["kit"])
+    result = {
+        "learners": learners,
+        "notebooks": notebooks,
+        "jobs": jobs,
+        "runs": runs,
+        "plain_seconds": times["plain"],
+        "kit_seconds": times["kit"],
+        "plain_median": statistics.median(times["plain"]),
+        "kit_median": statistics.median(times["kit"]),
+        "differences": differences,
+        "flags": {key.split("/")[0]: flags.get(key.split("/")[0], []) for key in differences},
+    }
+    result["ratio"] = result["kit_median"] / result["plain_median"]
+    return result
+
+
 def run(
     *,
     learners: int = 30,
@@ -128,12 +178,13 @@ def run(
     jobs: int = 2,
     seed: int = 1,
     workdir: str | Path | None = None,
-    out: Any = None,
+    on_event: OnEvent | None = None,
 ) -> dict[str, Any]:
-    """Build the class, time both ways `runs` times each (alternating), compare the scores."""
-    from course.facilitator import demo
+    """Build the class, time both ways `runs` times each (alternating), compare the scores.
 
-    out = out or sys.stdout
+    Returns the figures as data (`summary` words them); `on_event` hears of the progress.
+    """
+    tell = on_event or (lambda event: None)
     own = workdir is None
     work = Path(tempfile.mkdtemp(prefix="kit-bench-")) if own else Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -141,13 +192,17 @@ def run(
         base = work / "class"
         if base.exists():
             shutil.rmtree(base)
-        workshop = demo.build(base, learners=learners, seed=seed, grade=False, out=_Null())
+        workshop = demo.build(base, learners=learners, seed=seed, grade=False).workshop
         assignments = workshop.assignments()
         notebooks = notebooks_in(base)
-        print(
-            f"Class: {learners} simulated learners, {notebooks} notebooks handed in "
-            f"(seed {seed}); {runs} runs each way, alternating.",
-            file=out,
+        tell(
+            {
+                "event": "class",
+                "learners": learners,
+                "notebooks": notebooks,
+                "seed": seed,
+                "runs": runs,
+            }
         )
         times: dict[str, list[float]] = {"plain": [], "kit": []}
         scores: dict[str, dict[str, dict[str, float]]] = {}
@@ -166,28 +221,16 @@ def run(
                     if way == "kit":
                         flags = json.loads((copy / "flags.json").read_text(encoding="utf-8"))
                 shutil.rmtree(copy, ignore_errors=True)
-            print(
-                f"run {n + 1}: plain nbgrader {times['plain'][-1]:6.1f} s   "
-                f"course grade --jobs {jobs} {times['kit'][-1]:6.1f} s",
-                file=out,
-                flush=True,
+            tell(
+                {
+                    "event": "run",
+                    "run": n + 1,
+                    "jobs": jobs,
+                    "plain": times["plain"][-1],
+                    "kit": times["kit"][-1],
+                }
             )
-        differences = compare_scores(scores["plain"], scores["kit"])
-        result = {
-            "learners": learners,
-            "notebooks": notebooks,
-            "jobs": jobs,
-            "runs": runs,
-            "plain_seconds": times["plain"],
-            "kit_seconds": times["kit"],
-            "plain_median": statistics.median(times["plain"]),
-            "kit_median": statistics.median(times["kit"]),
-            "differences": differences,
-            "flags": {key.split("/")[0]: flags.get(key.split("/")[0], []) for key in differences},
-        }
-        result["ratio"] = result["kit_median"] / result["plain_median"]
-        print(summary(result), file=out)
-        return result
+        return _result(learners, notebooks, jobs, runs, times, scores, flags)
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
@@ -218,13 +261,3 @@ def summary(result: dict[str, Any]) -> str:
         for learner, messages in result["flags"].items():
             lines.extend(f"  flag {learner}: {message}" for message in messages)
     return "\n".join(lines)
-
-
-class _Null:
-    """A stream that drops what is written (the demo builder's chatter)."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass

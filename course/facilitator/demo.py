@@ -18,15 +18,21 @@ import io
 import json
 import random
 import shutil
-import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course.grader import keys
+from course.errors import KitError
+from course.grader import grading, keys
+from course.grader import workshop as ws
+from course.grader.grading import GradeRun, Progress
+from course.grader.options import GradeOptions
+from course.grader.report import write_report
 from course.grader.workshop import Workshop
+from course.learner import content, graded
 
-__all__ = ["build", "draft_for", "learner_answers", "simulate_submission"]
+__all__ = ["DemoClass", "build", "draft_for", "learner_answers", "simulate_submission"]
 
 COMPANIES = ("northwind-health", "brightpath-learning", "solvane-energy")
 #: The file that marks a folder as a demo workshop (the demo recreates only such folders).
@@ -58,8 +64,6 @@ _WEAK = [
 
 def draft_for(rng: random.Random, skill: float, company_id: str) -> str:
     """A simulated draft: stronger, longer and more specific with skill."""
-    from course.learner import content
-
     company = content.company(company_id)
     fill = {
         "name": company.name.split()[0] if rng.random() < 0.5 else company.name,
@@ -154,31 +158,19 @@ def simulate_submission(
         leftover.unlink(missing_ok=True)
 
 
-def build(
-    root: str | Path,
-    learners: int = 30,
-    seed: int = 1,
-    *,
-    grade: bool = True,
-    report: bool = True,
-    jobs: int = 1,
-    out: Any = None,
-) -> Workshop:
-    """Create a workshop with `learners` simulated learners, grade it (in `jobs` worker
-    processes) and write its report."""
-    from course.grader import workshop as ws
+@dataclass
+class DemoClass:
+    """A built demo class: its workshop, and its grading run and report when asked for."""
 
-    out = out or sys.stdout
-    if learners < 1:
-        from course.errors import KitError
+    workshop: Workshop
+    graded: GradeRun | None = None
+    report: Path | None = None
 
-        raise KitError("--learners must be at least 1")
-    rng = random.Random(seed)
-    root = Path(root)
+
+def _fresh_folder(root: Path, ids: list[str]) -> Workshop:
+    """(Re)create a demo workshop folder with `ids` on its roster; refuse any other folder."""
     marker = root / MARKER
     if root.exists() and any(root.iterdir()) and not marker.exists():
-        from course.errors import KitError
-
         raise KitError(
             f"{root} exists and is not a demo workshop; the demo recreates its folder, so pick "
             "a new or empty one"
@@ -190,14 +182,16 @@ def build(
     (root / "gradebook.db").unlink(missing_ok=True)
     root.mkdir(parents=True, exist_ok=True)
     marker.write_text("A simulated class made by `python -m course demo`; safe to delete.\n")
-    ids = [f"learner{n:02d}" for n in range(1, learners + 1)]
     roster = root / "roster.csv"
     roster.write_text("id,first_name,last_name\n" + "".join(f"{i},Demo,{i}\n" for i in ids))
-    workshop = ws.init(root, roster=roster)
+    return ws.init(root, roster=roster)
+
+
+def _simulate(workshop: Workshop, ids: list[str], rng: random.Random) -> None:
+    """Every simulated learner's submissions: one absent, one who added a cell of their own."""
     names = workshop.assignments()
-    absent = {ids[-1]} if learners >= 5 else set()
-    tinkerer = ids[1] if learners >= 5 else None
-    print(f"Simulating {learners} learners (seed {seed})...", file=out)
+    absent = {ids[-1]} if len(ids) >= 5 else set()
+    tinkerer = ids[1] if len(ids) >= 5 else None
     for n, learner in enumerate(ids):
         if learner in absent:  # on the roster, never handed anything in
             continue
@@ -214,17 +208,33 @@ def build(
             simulate_submission(workshop.release_notebook(name), folder, answers)
             if learner == tinkerer and name == names[0]:
                 _add_scratch_cell(folder / f"{name}.ipynb")
-    if grade:
-        from course.grader.grading import grade as grade_all
 
-        grade_all(workshop.root, jobs=jobs, out=out, progress=True)
+
+def build(
+    root: str | Path,
+    learners: int = 30,
+    seed: int = 1,
+    *,
+    grade: bool = True,
+    report: bool = True,
+    options: GradeOptions | None = None,
+    progress: Progress | None = None,
+) -> DemoClass:
+    """Create a workshop with `learners` simulated learners, grade it (with `options`; progress
+    reported to `progress`) and write its report."""
+    if learners < 1:
+        raise KitError("--learners must be at least 1")
+    rng = random.Random(seed)
+    ids = [f"learner{n:02d}" for n in range(1, learners + 1)]
+    workshop = _fresh_folder(Path(root), ids)
+    _simulate(workshop, ids, rng)
+    built = DemoClass(workshop)
+    if grade:
+        built.graded = grading.grade(workshop.root, options, progress=progress)
         _simulated_rubric_grades(workshop, rng)
         if report:
-            from course.grader.report import write_report
-
-            index = write_report(workshop)
-            print(f"Report: {index}", file=out)
-    return workshop
+            built.report = write_report(workshop)
+    return built
 
 
 def _add_scratch_cell(notebook: Path) -> None:
@@ -249,9 +259,7 @@ def _simulated_rubric_grades(workshop: Workshop, rng: random.Random) -> None:
     Only for the demo, so the report's rubric chart has data; real rubric scores come from
     graders in the formgrader.
     """
-    from nbgrader.api import MissingEntry
-
-    from course.learner import content, graded
+    from nbgrader.api import MissingEntry  # nbgrader takes seconds to import: only to grade
 
     name = next((a for a in workshop.assignments() if a.startswith("05")), None)
     if name is None:

@@ -1,30 +1,32 @@
-"""Grade a class in parallel: worker processes on this machine, or a Dask cluster.
+"""Where learners are graded: one executor protocol, three implementations.
 
 nbgrader grades one submission after another (its issue #174). Each learner is an independent
-task (course.grader.grading.grade_learner), so learners are spread over workers, each with its own
-copy of the workshop's gradebook (SQLite takes one writer at a time) and one NbGraderAPI for all its
-learners (starting one costs seconds):
+task (course.grader.learner), so an executor spreads learners over whatever runs them and calls
+`on_done(learner, record, gradebook_data)` in the calling thread as each finishes:
 
-- `run_local`: `jobs` worker processes (`python -m course.grader.parallel`), supervised here.
-  Each is handed one learner at a time, so the load balances itself (a learner whose kernel hangs
-  holds up one worker, not a batch) and a worker that dies takes only the learner it was
+- `SerialExecutor`: one learner after another in this process, one NbGraderAPI for all.
+- `LocalExecutor`: `jobs` worker processes (`python -m course.grader.worker`), supervised here.
+  Each is handed one learner at a time, so the load balances itself (a learner whose kernel
+  hangs holds up one worker, not a batch) and a worker that dies takes only the learner it was
   grading with it: that learner is flagged and graded again by another worker, and after
   ATTEMPTS deaths reported as not graded. Results come back over a pipe the learners' kernels
   cannot write to (the worker's stdout goes to its log).
-- `run_dask`: the same task per learner on a Dask cluster (a LocalCluster or a scheduler's
+- `DaskExecutor`: the same task per learner on a Dask cluster (a LocalCluster or a scheduler's
   address); each Dask worker process keeps one NbGraderAPI and a node-local gradebook copy.
   dask is imported only there.
 
-Either way a finished learner comes back as plain data: its grading record and its submissions
-(course.grader.merge.export), which the caller merges into the workshop's gradebook (merge.absorb).
+Workers grade into their own copy of the workshop's gradebook (SQLite takes one writer at a
+time) and hand back the learner's submissions as plain data (course.grader.merge.export), which
+the caller merges into the workshop's gradebook (merge.absorb); the serial executor grades into
+the workshop's gradebook directly and hands back None.
 """
 
 from __future__ import annotations
 
-import argparse
+import atexit
 import contextlib
 import json
-import os
+import logging
 import queue
 import shutil
 import signal
@@ -33,159 +35,105 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from course.errors import KitError
 from course.grader import merge
+from course.grader.learner import (
+    failed_record,
+    grade_and_export,
+    grade_learner_safely,
+    grading_api,
+)
+from course.grader.options import GradeOptions
 from course.grader.procs import kill_tree, tools_env, tools_on_path
 from course.grader.workshop import Workshop, open_workshop
 
 __all__ = [
     "ATTEMPTS",
-    "CRASH_HOOK",
-    "LocalPool",
-    "default_jobs",
-    "grade_task",
-    "run_dask",
-    "run_local",
+    "DaskExecutor",
+    "Executor",
+    "LocalExecutor",
+    "OnDone",
+    "SerialExecutor",
+    "dask_task",
+    "make_executor",
 ]
 
 #: How many times a learner is tried before a worker dying on them is reported, not retried.
 ATTEMPTS = 2
 #: Seconds past the per-learner time limit after which a silent worker is stopped.
 GRACE = 60.0
-#: Tests only: learners whose worker dies (SIGKILL) after grading them, before it reports
-#: ("ann,bo:1": every attempt at ann, only the first at bo).
-CRASH_HOOK = "COURSE_TEST_WORKER_CRASH"
 
+#: on_done(learner, record, gradebook data or None): one learner finished.
 OnDone = Callable[[str, dict[str, Any], dict[str, Any] | None], None]
 
 
-def default_jobs() -> int:
-    """The number of CPUs: the default number of grading workers."""
-    return max(1, os.cpu_count() or 1)
+class Executor(Protocol):
+    """Grades a list of learners somewhere and reports each as it finishes."""
+
+    def run(self, learners: list[str], on_done: OnDone) -> str:
+        """Grade `learners`, calling on_done in this thread as each finishes; return a phrase
+        saying how they were graded (for the summary)."""
+        ...
+
+    def close(self, kill: bool = False) -> None:
+        """Release what the executor holds (worker processes); idempotent."""
+        ...
 
 
-def _crash_note(why: str) -> str:
+def make_executor(workshop: Workshop, options: GradeOptions, expected: int) -> Executor:
+    """The executor `options` ask for; worker processes start at once (each imports nbgrader,
+    seconds, while the caller prepares the class). `expected`: learners who handed in."""
+    if options.dask:
+        return DaskExecutor(workshop, options)
+    if options.jobs > 1 and expected > 1:
+        return LocalExecutor(workshop, options, jobs=min(options.jobs, expected))
+    return SerialExecutor(workshop, options)
+
+
+def crash_note(why: str) -> str:
+    """The flag of a learner whose grading worker died."""
     return f"grading worker crashed while grading this learner ({why})"
 
 
-# --------------------------------------------------------------------------- one task
+def _handed_in(workshop: Workshop, learner: str) -> int:
+    folder = workshop.submitted / learner
+    return sum(1 for p in folder.glob("*/*.ipynb")) if folder.is_dir() else 0
 
 
-def grade_task(
-    workshop: Workshop,
-    learner: str,
-    *,
-    api: Any,
-    db_url: str,
-    cell_timeout: int,
-    learner_timeout: float,
-) -> dict[str, Any]:
-    """Grade one learner into the gradebook at `db_url`; {"learner", "record", "gradebook"}.
-
-    "gradebook" is the learner's submissions as merge.export data (None when nothing was
-    graded). Never raises for a bad submission.
-    """
-    from course.grader.grading import grade_learner_safely
-
-    record = grade_learner_safely(
-        workshop,
-        learner,
-        cell_timeout=cell_timeout,
-        learner_timeout=learner_timeout,
-        api=api,
-        db_url=db_url,
-    )
-    graded = [name for name, e in record["assignments"].items() if e.get("status") != "missing"]
-    data = None
-    if graded:
-        try:
-            with workshop.gradebook(db_url) as gb:
-                data = merge.export(gb, learner, graded)
-        except Exception as exc:
-            record["flags"].append(
-                f"grading failed: the worker's gradebook could not be read "
-                f"({exc.__class__.__name__}: {exc}); grade this learner again"
-            )
-    return {"learner": learner, "record": record, "gradebook": data}
+def _busiest_first(workshop: Workshop, learners: list[str]) -> list[str]:
+    """Learners with the most notebooks first: the class ends with short tasks."""
+    return sorted(learners, key=lambda name: (-_handed_in(workshop, name), name))
 
 
-def _crash_hook(learner: str, attempt: int) -> None:
-    """Die like a killed worker when CRASH_HOOK names this learner (tests only)."""
-    for item in filter(None, os.environ.get(CRASH_HOOK, "").split(",")):
-        name, _, times = item.partition(":")
-        if name == learner and (not times or attempt <= int(times)):
-            if hasattr(signal, "SIGKILL"):
-                os.kill(os.getpid(), signal.SIGKILL)
-            os._exit(70)
+# --------------------------------------------------------------------------- serial
 
 
-# --------------------------------------------------------------------------- local workers
+class SerialExecutor:
+    """Learners one after another in this process, with one NbGraderAPI for all."""
+
+    def __init__(self, workshop: Workshop, options: GradeOptions) -> None:
+        self.workshop = workshop
+        self.options = options
+
+    def run(self, learners: list[str], on_done: OnDone) -> str:
+        api = grading_api(self.workshop, self.options.cell_timeout)
+        for learner in learners:
+            record = grade_learner_safely(self.workshop, learner, options=self.options, api=api)
+            on_done(learner, record, None)
+        return "one at a time"
+
+    def close(self, kill: bool = False) -> None:
+        pass
 
 
-def worker_main(argv: list[str] | None = None) -> int:
-    """A grading worker: learners in on stdin, one JSON line each; results out on stdout."""
-    parser = argparse.ArgumentParser(
-        prog="python -m course.grader.parallel",
-        description="a grading worker, started by `python -m course grade --jobs N`",
-    )
-    parser.add_argument("--workshop", required=True)
-    parser.add_argument("--gradebook", required=True, help="this worker's own gradebook file")
-    parser.add_argument("--cell-timeout", type=int, required=True)
-    parser.add_argument("--learner-timeout", type=float, required=True)
-    args = parser.parse_args(argv)
-    # Keep the two pipes for the protocol (os.dup: not inherited by kernels); whatever else
-    # writes to stdout (nbgrader, a kernel this process starts) goes to stderr, the log.
-    results = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    tasks = os.fdopen(os.dup(0), "r", encoding="utf-8")
-    os.dup2(2, 1)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-
-    def send(message: dict[str, Any]) -> None:
-        results.write(json.dumps(message, ensure_ascii=False) + "\n")
-        results.flush()
-
-    from course.grader.grading import grading_api
-
-    tools_on_path()
-    workshop = open_workshop(args.workshop)
-    db_url = "sqlite:///" + str(Path(args.gradebook).resolve())
-    api = grading_api(workshop, args.cell_timeout, db_url)
-    send({"ready": True, "pid": os.getpid()})
-    while line := tasks.readline():
-        task = json.loads(line)
-        result = grade_task(
-            workshop,
-            task["learner"],
-            api=api,
-            db_url=db_url,
-            cell_timeout=args.cell_timeout,
-            learner_timeout=args.learner_timeout,
-        )
-        _crash_hook(task["learner"], task["attempt"])
-        send(result)
-    return 0
-
-
-@dataclass
-class _Worker:
-    """One worker process as the supervisor sees it."""
-
-    number: int
-    proc: subprocess.Popen
-    log: Path
-    ready: bool = False
-    closed: bool = False
-    task: tuple[str, int] | None = None
-    since: float = 0.0
-    overdue: bool = False
+# --------------------------------------------------------------------------- worker processes
 
 
 def _exit_reason(code: int) -> str:
@@ -205,12 +153,21 @@ def _tail(path: Path, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:]) or "(empty log)"
 
 
-def _handed_in(workshop: Workshop, learner: str) -> int:
-    folder = workshop.submitted / learner
-    return sum(1 for p in folder.glob("*/*.ipynb")) if folder.is_dir() else 0
+@dataclass
+class _Worker:
+    """One worker process as the supervisor sees it."""
+
+    number: int
+    proc: subprocess.Popen
+    log: Path
+    ready: bool = False
+    closed: bool = False
+    task: tuple[str, int] | None = None
+    since: float = 0.0
+    overdue: bool = False
 
 
-class LocalPool:
+class LocalExecutor:
     """Worker processes handed one learner at a time; a dead worker's learner is retried.
 
     The workers start as soon as the pool is made (importing nbgrader takes each of them
@@ -219,11 +176,14 @@ class LocalPool:
     class ends with short tasks, so no worker idles long at the end).
     """
 
-    def __init__(self, workshop: Workshop, *, jobs: int, cell_timeout: int, learner_timeout: float):
+    #: How a worker process is started (tests start a stand-in that speaks the same protocol).
+    worker_command: tuple[str, ...] = (sys.executable, "-m", "course.grader.worker")
+
+    def __init__(self, workshop: Workshop, options: GradeOptions, *, jobs: int | None = None):
         self.workshop = workshop
-        self.jobs = jobs
-        self.cell_timeout = cell_timeout
-        self.learner_timeout = learner_timeout
+        self.jobs = jobs or options.jobs
+        self.cell_timeout = options.cell_timeout
+        self.learner_timeout = options.learner_timeout
         self.on_done: OnDone = lambda learner, record, data: None
         self.pending: deque[tuple[str, int]] = deque()
         self.remaining: set[str] = set()
@@ -252,9 +212,7 @@ class LocalPool:
             shutil.copyfile(self.snapshot, gradebook)
         log = self.folder / f"worker-{number}.log"
         command = [
-            sys.executable,
-            "-m",
-            "course.grader.parallel",
+            *self.worker_command,
             "--workshop",
             str(self.workshop.root),
             "--gradebook",
@@ -329,8 +287,6 @@ class LocalPool:
         self._give(worker)
 
     def _ended(self, worker: _Worker) -> None:
-        from course.grader.grading import failed_record
-
         code = worker.proc.wait()
         self.workers.remove(worker)
         if worker.task is not None:
@@ -340,13 +296,13 @@ class LocalPool:
                 if worker.overdue
                 else _exit_reason(code)
             )
-            self.crashes.setdefault(learner, []).append(_crash_note(why))
+            self.crashes.setdefault(learner, []).append(crash_note(why))
             if attempt < ATTEMPTS:
                 self.pending.appendleft((learner, attempt + 1))
             else:
                 self.remaining.discard(learner)
                 message = (
-                    f"{_crash_note(why)}; {attempt} attempts, not graded: earlier grades of this "
+                    f"{crash_note(why)}; {attempt} attempts, not graded: earlier grades of this "
                     f"learner, if any, are unchanged (worker logs: {self.folder})"
                 )
                 self.on_done(learner, failed_record(learner, message), None)
@@ -375,7 +331,7 @@ class LocalPool:
             )
             for worker in self.workers:
                 shutil.copyfile(self.snapshot, self.folder / f"worker-{worker.number}.db")
-            order = sorted(learners, key=lambda name: (-_handed_in(self.workshop, name), name))
+            order = _busiest_first(self.workshop, learners)
             self.pending.extend((learner, 1) for learner in order)
             self.remaining = set(learners)
             self.on_done = on_done
@@ -434,25 +390,6 @@ class LocalPool:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def run_local(
-    workshop: Workshop,
-    learners: list[str],
-    *,
-    jobs: int,
-    on_done: OnDone,
-    cell_timeout: int,
-    learner_timeout: float,
-) -> str:
-    """Grade `learners` in up to `jobs` worker processes (a LocalPool made and run at once)."""
-    pool = LocalPool(
-        workshop,
-        jobs=min(jobs, len(learners)),
-        cell_timeout=cell_timeout,
-        learner_timeout=learner_timeout,
-    )
-    return pool.run(learners, on_done)
-
-
 # --------------------------------------------------------------------------- Dask
 
 _DASK_STATE: dict[str, Any] = {}
@@ -461,15 +398,11 @@ _DASK_STATE: dict[str, Any] = {}
 def dask_task(
     root: str, snapshot: str, learner: str, cell_timeout: int, learner_timeout: float
 ) -> dict[str, Any]:
-    """One learner on a Dask worker (run there by `run_dask`; needs one thread per worker).
+    """One learner on a Dask worker (run there by DaskExecutor; needs one thread per worker).
 
     The first task in a worker process copies the gradebook snapshot to node-local storage and
     starts an NbGraderAPI on it; later tasks of the same run reuse both.
     """
-    import atexit
-
-    from course.grader.grading import grading_api
-
     key = f"{root}|{snapshot}|{cell_timeout}"
     if _DASK_STATE.get("key") != key:
         tools_on_path()
@@ -481,93 +414,95 @@ def dask_task(
         api = grading_api(workshop, cell_timeout, db_url)
         _DASK_STATE.clear()
         _DASK_STATE.update(key=key, workshop=workshop, api=api, db_url=db_url)
-    return grade_task(
+    options = GradeOptions(cell_timeout=cell_timeout, learner_timeout=learner_timeout)
+    return grade_and_export(
         _DASK_STATE["workshop"],
         learner,
+        options=options,
         api=_DASK_STATE["api"],
         db_url=_DASK_STATE["db_url"],
-        cell_timeout=cell_timeout,
-        learner_timeout=learner_timeout,
     )
 
 
-def run_dask(
-    workshop: Workshop,
-    learners: list[str],
-    address: str,
-    *,
-    jobs: int,
-    on_done: OnDone,
-    cell_timeout: int,
-    learner_timeout: float,
-) -> str:
-    """Grade `learners` on a Dask cluster: "local" starts a LocalCluster of `jobs` single-thread
-    worker processes; anything else is a scheduler address (tcp://host:8786). Workers need the
-    kit installed and the workshop folder and the source notebooks at the same paths (a shared
-    filesystem). Returns a phrase for the summary."""
-    import logging
-    import uuid
+class DaskExecutor:
+    """Learners on a Dask cluster: "local" starts a LocalCluster of `jobs` single-thread worker
+    processes; anything else is a scheduler address (tcp://host:8786). Workers need the kit
+    installed and the workshop folder and the source notebooks at the same paths (a shared
+    filesystem)."""
 
-    from course.grader.grading import failed_record
+    def __init__(self, workshop: Workshop, options: GradeOptions) -> None:
+        self.workshop = workshop
+        self.options = options
+        self.address = options.dask or "local"
 
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise KitError(
-            "--dask needs dask.distributed: pip install 'dask[distributed]' (or the kit's "
-            "'scale' extra)"
-        ) from None
-    folder = Path(tempfile.mkdtemp(prefix=".grading-dask-", dir=workshop.root))
-    snapshot = merge.copy_gradebook(workshop.root / "gradebook.db", folder / "snapshot.db")
-    cluster = None
-    try:
-        if address == "local":
+    def _client(self) -> tuple[Any, Any]:
+        """(client, cluster or None); dask is imported here only."""
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise KitError(
+                "--dask needs dask.distributed: pip install 'dask[distributed]' (or the kit's "
+                "'scale' extra)"
+            ) from None
+        if self.address == "local":
             cluster = LocalCluster(
-                n_workers=jobs,
+                n_workers=self.options.jobs,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            client = Client(cluster)
-        else:
-            try:
-                client = Client(address, timeout="30s")
-            except OSError as exc:
-                raise KitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        with client:
-            workers = len(client.scheduler_info().get("workers", {}))
-            run = uuid.uuid4().hex[:8]
-            futures = {
-                client.submit(
-                    dask_task,
-                    str(workshop.root),
-                    str(snapshot),
-                    learner,
-                    int(cell_timeout),
-                    float(learner_timeout),
-                    key=f"course-grade-{run}-{learner}",
-                    pure=False,
-                ): learner
-                for learner in sorted(learners, key=lambda n: (-_handed_in(workshop, n), n))
-            }
-            for future in as_completed(futures):
-                learner = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # KilledWorker: its worker died, more than once
-                    why = f"Dask: {exc.__class__.__name__}: {exc}"[:300]
-                    note = f"{_crash_note(why)}; not graded: earlier grades, if any, are unchanged"
-                    on_done(learner, failed_record(learner, note), None)
-                else:
-                    on_done(learner, result["record"], result["gradebook"])
-    finally:
-        if cluster is not None:
-            cluster.close()
-        shutil.rmtree(folder, ignore_errors=True)
-    where = "a local Dask cluster" if address == "local" else f"Dask at {address}"
-    return f"{workers} workers on {where}"
+            return Client(cluster), cluster
+        try:
+            return Client(self.address, timeout="30s"), None
+        except OSError as exc:
+            raise KitError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
+
+    def run(self, learners: list[str], on_done: OnDone) -> str:
+        from dask.distributed import as_completed  # dask is optional: imported only to use it
+
+        root = self.workshop.root
+        folder = Path(tempfile.mkdtemp(prefix=".grading-dask-", dir=root))
+        snapshot = merge.copy_gradebook(root / "gradebook.db", folder / "snapshot.db")
+        cluster = None
+        try:
+            client, cluster = self._client()
+            with client:
+                workers = len(client.scheduler_info().get("workers", {}))
+                run = uuid.uuid4().hex[:8]
+                futures = {
+                    client.submit(
+                        dask_task,
+                        str(root),
+                        str(snapshot),
+                        learner,
+                        int(self.options.cell_timeout),
+                        float(self.options.learner_timeout),
+                        key=f"course-grade-{run}-{learner}",
+                        pure=False,
+                    ): learner
+                    for learner in _busiest_first(self.workshop, learners)
+                }
+                for future in as_completed(futures):
+                    _dask_done(futures[future], future, on_done)
+        finally:
+            if cluster is not None:
+                cluster.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        where = "a local Dask cluster" if self.address == "local" else f"Dask at {self.address}"
+        return f"{workers} workers on {where}"
+
+    def close(self, kill: bool = False) -> None:
+        pass
 
 
-if __name__ == "__main__":
-    sys.exit(worker_main())
+def _dask_done(learner: str, future: Any, on_done: OnDone) -> None:
+    """Hand a finished Dask task's learner to on_done (a flagged record if its worker died)."""
+    try:
+        result = future.result()
+    except Exception as exc:  # KilledWorker: its worker died, more than once
+        why = f"Dask: {exc.__class__.__name__}: {exc}"[:300]
+        note = f"{crash_note(why)}; not graded: earlier grades, if any, are unchanged"
+        on_done(learner, failed_record(learner, note), None)
+    else:
+        on_done(learner, result["record"], result["gradebook"])
