@@ -196,7 +196,7 @@ class LocalExecutor:
         self.folder = Path(tempfile.mkdtemp(prefix=".grading-", dir=workshop.root))
         self.snapshot: Path | None = None
         try:
-            for _ in range(jobs):
+            for _ in range(self.jobs):
                 self._start()
         except BaseException:
             self.close()
