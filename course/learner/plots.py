@@ -2,23 +2,27 @@
 
 matplotlib is imported inside the functions (a lesson kernel that draws nothing never pays for
 it), and figures are built with `matplotlib.figure.Figure`, not pyplot, so they work under any
-backend (inline, Agg, headless papermill) and leave no global state behind. Every figure uses
-the Okabe-Ito colour-blind-safe palette or cividis, labels its axes, uses fonts of at least
-12 pt for a projector, and comes with a one-line text description for screen readers; `show`
-displays both. Learner text is drawn with math parsing off, so `$` or `\\` can never break a plot.
+backend (inline, Agg, headless papermill) and leave no global state behind. Every figure is drawn
+in the kit's style (course.learner.style: the Okabe-Ito colour-blind-safe palette or cividis,
+fonts of at least 12 pt for a projector), labels its axes, and comes with a one-line text
+description for screen readers; `show` displays both. Learner text is drawn with math parsing
+off, so `$` or `\\` can never break a plot.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
+import math
 import textwrap
 import unicodedata
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from course.learner import style
+from course.learner.safe import escape
+from course.learner.style import FONT_SIZE, OKABE_ITO
 
 __all__ = [
     "OKABE_ITO",
@@ -32,20 +36,8 @@ __all__ = [
     "timeline",
 ]
 
-#: Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO: Mapping[str, str] = {
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-    "black": "#000000",
-}
 GOAL_COLOUR = OKABE_ITO["vermillion"]
 ASPIRATION_COLOUR = OKABE_ITO["blue"]
-FONT_SIZE = 13
 LABEL_CHARS = 48
 DESCRIPTION_CHARS = 60
 #: Where the timeline's dated part ends and the open-ended part begins, in months.
@@ -54,39 +46,6 @@ _TIMELINE_END = 48
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence matplotlib's warnings about glyphs its fonts lack (emoji): they draw as boxes."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing")
-        warnings.filterwarnings("ignore", message=r".*[Mm]issing from font")
-        yield
-
-
-@contextlib.contextmanager
-def _style() -> Iterator[Any]:
-    """Projector-legible defaults for everything drawn inside the block (and no glyph noise)."""
-    import matplotlib
-
-    with (
-        _quiet(),
-        matplotlib.rc_context(
-            {
-                "font.size": FONT_SIZE,
-                "axes.titlesize": FONT_SIZE + 2,
-                "axes.labelsize": FONT_SIZE,
-                "xtick.labelsize": FONT_SIZE - 1,
-                "ytick.labelsize": FONT_SIZE - 1,
-                "legend.fontsize": FONT_SIZE - 1,
-                "axes.spines.top": False,
-                "axes.spines.right": False,
-                "figure.dpi": 100,
-            }
-        ),
-    ):
-        yield matplotlib
 
 
 def short(text: Any, limit: int = LABEL_CHARS) -> str:
@@ -116,7 +75,7 @@ def _quote(text: Any) -> str:
 def png_bytes(fig: Any, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (glyphs a font lacks, e.g. emoji, are drawn as boxes, silently)."""
     buffer = io.BytesIO()
-    with _quiet():
+    with style.quiet():
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 
@@ -132,8 +91,6 @@ def save(fig: Any, path: str | Path, dpi: int = 100) -> Path:
 def bundles(fig: Any, description: str) -> list[dict[str, Any]]:
     """The figure as display bundles: the PNG (its text alternative is the description), then
     the description as a visible, escaped caption."""
-    from course.learner.widgets import escape
-
     encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
     return [
         {"image/png": encoded, "text/plain": f"[Figure] {description}"},
@@ -181,7 +138,7 @@ def timeline(entries: Sequence[Mapping[str, Any]]) -> tuple[Any, str]:
     TIMELINE_DATED_MONTHS are drawn at that edge, marked "later".
     """
     rows = [dict(e) for e in entries]
-    with _style() as mpl:
+    with style.apply() as mpl:
         from matplotlib.figure import Figure
 
         height = 2.2 + 0.8 * max(len(rows), 1)
@@ -203,34 +160,7 @@ def timeline(entries: Sequence[Mapping[str, Any]]) -> tuple[Any, str]:
             fontsize=FONT_SIZE - 1,
             style="italic",
         )
-        labels = []
-        for y, entry in enumerate(reversed(rows)):
-            mine = bool(entry.get("mine"))
-            labels.append(_wrap(("You: " if mine else "") + str(entry.get("text", "")), 34, 2))
-            lw = 4 if mine else 2.5
-            if entry.get("kind") == "goal":
-                months = _months(entry.get("months"))
-                end = min(months, TIMELINE_DATED_MONTHS) if months is not None else None
-                if end is None:
-                    ax.text(1, y, "deadline not given yet", va="center", fontsize=FONT_SIZE - 1)
-                    continue
-                ax.plot([0, end], [y, y], color=GOAL_COLOUR, lw=lw, solid_capstyle="butt")
-                ax.plot(end, y, marker="D", ms=12 if mine else 10, color=GOAL_COLOUR, mec="black")
-                when = "later" if months > TIMELINE_DATED_MONTHS else _month_words(months)
-                ax.text(end + 0.8, y + 0.18, when, fontsize=FONT_SIZE - 1, va="bottom")
-            else:
-                ax.annotate(
-                    "",
-                    xy=(_TIMELINE_END - 0.3, y),
-                    xytext=(0, y),
-                    arrowprops={
-                        "arrowstyle": "-|>",
-                        "color": ASPIRATION_COLOUR,
-                        "lw": lw,
-                        "linestyle": (0, (5, 3)),
-                        "mutation_scale": 22,
-                    },
-                )
+        labels = _timeline_rows(ax, rows)
         ax.set_yticks(range(len(labels)), labels, parse_math=False)
         for tick, entry in zip(ax.get_yticklabels(), reversed(rows), strict=True):
             if entry.get("mine"):
@@ -257,6 +187,39 @@ def timeline(entries: Sequence[Mapping[str, Any]]) -> tuple[Any, str]:
         )
         fig.tight_layout(rect=(0, 0.5 / height, 1, 1))
     return fig, describe_timeline(rows)
+
+
+def _timeline_rows(ax: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """Draw each entry on its own row, the first at the top; return the rows' labels."""
+    labels = []
+    for y, entry in enumerate(reversed(rows)):
+        mine = bool(entry.get("mine"))
+        labels.append(_wrap(("You: " if mine else "") + str(entry.get("text", "")), 34, 2))
+        lw = 4 if mine else 2.5
+        if entry.get("kind") == "goal":
+            months = _months(entry.get("months"))
+            end = min(months, TIMELINE_DATED_MONTHS) if months is not None else None
+            if end is None:
+                ax.text(1, y, "deadline not given yet", va="center", fontsize=FONT_SIZE - 1)
+                continue
+            ax.plot([0, end], [y, y], color=GOAL_COLOUR, lw=lw, solid_capstyle="butt")
+            ax.plot(end, y, marker="D", ms=12 if mine else 10, color=GOAL_COLOUR, mec="black")
+            when = "later" if months > TIMELINE_DATED_MONTHS else _month_words(months)
+            ax.text(end + 0.8, y + 0.18, when, fontsize=FONT_SIZE - 1, va="bottom")
+        else:
+            ax.annotate(
+                "",
+                xy=(_TIMELINE_END - 0.3, y),
+                xytext=(0, y),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": ASPIRATION_COLOUR,
+                    "lw": lw,
+                    "linestyle": (0, (5, 3)),
+                    "mutation_scale": 22,
+                },
+            )
+    return labels
 
 
 def describe_timeline(entries: Sequence[Mapping[str, Any]]) -> str:
@@ -313,7 +276,7 @@ def alignment_heatmap(
     top = len(levels) - 1
     grid = [[_rating(v, top) for v in row] for row in ratings]
     n_rows, n_cols = len(rows), len(columns)
-    with _style() as mpl:
+    with style.apply() as mpl:
         from matplotlib.figure import Figure
 
         width = min(4 + 2.3 * max(n_cols, 1), 16)
@@ -428,12 +391,10 @@ def rubric_radar(
     The outer dashed ring marks the strong level all round, so the gap to close is visible.
     Criteria without a level (None) are drawn at 0 and named in the description.
     """
-    import math
-
     n = len(criteria)
     top = len(level_names)
     values = [v if _rating(v, top) else None for v in levels]  # 1..top; 0 is not a level
-    with _style():
+    with style.apply():
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(7.5, 7.2))
