@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from course import coach
+from course.coach.flags import GAMING
 from course.speaking import count_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,32 @@ GENERIC = (
 )
 
 
+#: Distinct sentences to make a draft longer without repeating one (a repeat is flagged).
+MORE = (
+    "At the clinic I also cleaned the referral data every week for the nurses.",
+    "I checked each weekly extract against the booking system before it went out.",
+    "When a number looked wrong I traced it back to the form it came from.",
+    "The practice manager asked me to write down the steps so others could repeat them.",
+    "That write-up is still how the clinic runs its Monday report today.",
+    "I also sat in on two audits, which showed me how carefully privacy is handled.",
+    "Those months taught me to explain a chart to people who have no time for charts.",
+)
+MORE_STILL = (
+    "In my final year I wrote a dissertation on missed appointments in rural practices.",
+    "It used three years of anonymised records from a regional health board.",
+    "The hardest part was agreeing the definitions with the clinicians first.",
+    "I presented the findings to the board's quality team at the end of the year.",
+    "They changed the reminder letters after reading it, which I was proud of.",
+    "Since then I have kept a small portfolio of analyses on public health data.",
+    "Each one has a short note on what the data can and cannot tell you.",
+    "I learned to version my SQL and to write tests for the queries I rely on.",
+    "I also taught a first-year module on spreadsheets as a teaching assistant.",
+    "Teaching made me better at saying what a result means in one sentence.",
+    "I volunteer as a data helper for a local food bank on Saturdays.",
+    "There I built a simple stock tracker that the volunteers still use every week.",
+)
+
+
 def with_sentence(sentence: str) -> str:
     return f"{BASE} {sentence}"
 
@@ -79,7 +106,7 @@ def test_base_draft_is_strong_and_clean(northwind: dict[str, Any]) -> None:
 
 def test_to_dict_has_the_exact_shape_and_key_order(northwind: dict[str, Any]) -> None:
     data = coach.analyze(with_sentence("Maybe I guess."), northwind).to_dict()
-    assert list(data) == ["criteria", "score", "words", "seconds", "flags", "tips"]
+    assert list(data) == ["criteria", "score", "words", "seconds", "flags", "tips", "sentences"]
     assert list(data["criteria"]) == [
         "aspiration",
         "alignment",
@@ -93,7 +120,7 @@ def test_to_dict_has_the_exact_shape_and_key_order(northwind: dict[str, Any]) ->
     assert isinstance(data["words"], int) and isinstance(data["seconds"], float)
     assert isinstance(data["flags"], list) and isinstance(data["tips"], list)
     assert data["flags"] == ["hedging"]
-    assert data["tips"][0] == coach.TIPS["hedging"]
+    assert data["tips"][0] == f'About "Maybe I guess": {coach.TIPS["hedging"]}'
 
 
 def test_seconds_follow_speaking_rate() -> None:
@@ -126,6 +153,10 @@ def test_vocabulary_and_tips_cover_every_flag() -> None:
         "hedging",
         "cliche",
         "implausible_claim",
+        "repetition",
+        "keyword_list",
+        "echo_prompt",
+        "no_first_person",
     )
     assert set(coach.TIPS) == set(coach.FLAGS)
     assert all(len(tip) > 40 for tip in coach.TIPS.values())
@@ -141,15 +172,31 @@ def test_flags_come_in_vocabulary_order_with_their_tips(northwind: dict[str, Any
     text = with_sentence("I guess my last manager was incompetent, and I want a higher salary.")
     fb = coach.analyze(text, northwind)
     assert fb.flags == ("salary_focus", "negativity", "hedging")
-    assert fb.tips[:3] == tuple(coach.TIPS[f] for f in fb.flags)
+    assert all(tip.endswith(coach.TIPS[f]) for tip, f in zip(fb.tips, fb.flags, strict=False))
+    # Each tip quotes the sentence it is about.
+    quoted = "I guess my last manager was incompetent, and I want a higher salary"
+    assert all(tip.startswith(f'About "{quoted}"') for tip in fb.tips[:3])
 
 
-def test_tips_never_quote_the_learner(northwind: dict[str, Any]) -> None:
+def test_tips_quote_the_sentence_but_never_the_markup(northwind: dict[str, Any]) -> None:
     marker = "<script>alert('zq9x')</script> I guess maybe zq9x kind of"
     fb = coach.analyze(marker, northwind)
     assert fb.tips
-    assert not any("zq9x" in tip or "<script" in tip for tip in fb.tips)
+    assert any("zq9x" in tip for tip in fb.tips)  # the sentence is quoted ...
+    assert not any("<script" in tip for tip in fb.tips)  # ... with its tags removed
     assert not any("zq9x" in why for why in fb.why)
+
+
+def test_every_sentence_has_a_move_and_the_criterion_it_serves(northwind) -> None:
+    fb = coach.analyze(BASE, northwind)
+    moves = [s["move"] for s in fb.sentences]
+    assert moves == ["aspiration", "evidence", "skills", "aspiration", "contribution"]
+    for s in fb.sentences:
+        assert s["move"] in coach.MOVES and s["label"] == coach.MOVE_LABELS[s["move"]]
+        assert s["criterion"] in (*coach.CRITERIA, "")
+        assert isinstance(s["features"], list)
+    features = " ".join(fb.sentences[3]["features"])
+    assert "company: expand from hospital reporting into preventive-care analytics" in features
 
 
 def test_no_company_adds_a_tip_and_judges_generic_signals() -> None:
@@ -192,7 +239,9 @@ def test_fault_sentence_raises_its_flag(
 ) -> None:
     fb = coach.analyze(with_sentence(sentence), northwind)
     assert flag in fb.flags
-    assert coach.TIPS[flag] in fb.tips
+    tip = next(t for t in fb.tips if t.endswith(coach.TIPS[flag]))
+    if flag not in ("too_short", "too_long"):
+        assert sentence.rstrip(".") in tip  # the tip quotes the sentence it is about
 
 
 @pytest.mark.parametrize(
@@ -236,11 +285,11 @@ def test_too_short_and_too_long(northwind: dict[str, Any]) -> None:
     short = coach.analyze("I want to lead a data team at Northwind one day.", northwind)
     assert "too_short" in short.flags and short.seconds < 20
     assert short.concision == 1
-    long = coach.analyze(" ".join([BASE] * 3), northwind)
+    long = coach.analyze(" ".join([BASE, GENERIC, *MORE]), northwind)
     assert 120 < long.seconds < 180
     assert "too_long" in long.flags and "too_short" not in long.flags
     assert long.concision == 2
-    rambling = coach.analyze(" ".join([BASE] * 4), northwind)
+    rambling = coach.analyze(" ".join([BASE, GENERIC, *MORE, *MORE_STILL]), northwind)
     assert rambling.seconds > 180 and rambling.concision == 1
     base = coach.analyze(BASE, northwind)
     assert not {"too_short", "too_long"} & set(base.flags)
@@ -382,9 +431,8 @@ def test_concision_levels(northwind: dict[str, Any]) -> None:
 
 def test_concision_is_3_for_any_length_in_range_with_the_shape(northwind) -> None:
     # BASE padded with extra evidence up to the top of the range keeps its shape and its 3.
-    extra = " At the clinic I also cleaned the referral data every week for the nurses."
-    for n in range(6):
-        fb = coach.analyze(BASE + extra * n, northwind)
+    for n in range(len(MORE)):
+        fb = coach.analyze(" ".join([BASE, *MORE[:n]]), northwind)
         if 45 <= fb.seconds <= 120:
             assert fb.concision == 3, (n, fb.seconds, fb.why)
 
@@ -392,9 +440,9 @@ def test_concision_is_3_for_any_length_in_range_with_the_shape(northwind) -> Non
 def test_criterion_tip_only_when_no_flag_explains_it(northwind: dict[str, Any]) -> None:
     fb = coach.analyze(with_sentence("Perhaps."), northwind)  # one hedge: confidence 2, no flag
     assert fb.confidence == 2 and "hedging" not in fb.flags
-    assert coach.CRITERION_TIPS["confidence"] in fb.tips
+    assert any(t.endswith(coach.CRITERION_TIPS["confidence"]) for t in fb.tips)
     flagged = coach.analyze(with_sentence("I guess so."), northwind)
-    assert coach.CRITERION_TIPS["confidence"] not in flagged.tips
+    assert not any(t.endswith(coach.CRITERION_TIPS["confidence"]) for t in flagged.tips)
 
 
 # --------------------------------------------------------------------------- calibration rules
@@ -415,12 +463,12 @@ def test_a_vague_hedged_generic_draft_scores_as_weak() -> None:
         "aspiration": 1,
         "alignment": 1,
         "relevance": 2,
-        "confidence": 2,
+        "confidence": 3,  # "I hope to" is not a hedge (a model aspiration uses it)
         "authenticity": 2,
         "concision": 2,
     }
-    assert fb.score == 10
-    assert {"no_aspiration", "generic_no_company", "hedging", "cliche"} <= set(fb.flags)
+    assert fb.score == 11
+    assert {"no_aspiration", "generic_no_company", "cliche"} <= set(fb.flags)
 
 
 @pytest.mark.parametrize(
@@ -551,7 +599,7 @@ def test_soft_hedges_count_half(northwind) -> None:
     one = with_sentence("I think I'd fit in well.")
     fb = coach.analyze(one, northwind)
     assert fb.confidence == 3 and "hedging" not in fb.flags
-    two = with_sentence("I think I'd fit in well, and I hope to grow here.")
+    two = with_sentence("I think I'd fit in well, and I think I could grow here.")
     fb = coach.analyze(two, northwind)
     assert fb.confidence == 2 and "hedging" in fb.flags
     # An opinion about the work is not a hedge about oneself.
@@ -898,9 +946,27 @@ def test_evaluation_data_covers_every_flag_and_company() -> None:
     with (ROOT / "tests" / "data" / "coach" / "drafts.yaml").open(encoding="utf-8") as fh:
         drafts = yaml.safe_load(fh)["drafts"]
     faults = {d["main_fault"] for d in drafts if d["quality"] == "poor"}
-    assert faults == set(coach.FLAGS)
+    # The gaming flags have their own drafts (tests/data/coach/eval/gaming.yaml and the tests
+    # under "gaming" below).
+    assert faults == set(coach.FLAGS) - set(GAMING)
     assert {d["company"] for d in drafts} == {p.stem for p in COMPANIES.glob("*.yaml")}
     for pair in {d["pair"] for d in drafts}:
         group = [d for d in drafts if d["pair"] == pair]
         assert {d["quality"] for d in group} == {"good", "poor"}
         assert len({d["company"] for d in group}) == 1
+
+
+# --------------------------------------------------------------------------- the live view
+
+
+def test_live_view_shows_each_sentence_with_its_move_escaped(northwind) -> None:
+    from course.learner import coach_view
+
+    text = BASE + " <script>alert('zq9x')</script> I guess I want a higher salary."
+    html = coach_view.render_feedback(coach_view.coach_analyser(northwind)(text))
+    assert "sentence by sentence" in html
+    assert "<script" not in html and "&lt;script" not in html  # tags are dropped, then escaped
+    assert "long-term aspiration" in html and "digression" in html
+    assert "Relevance" in html  # the criterion the digression serves, by the rubric's name
+    assert "About &quot;" in html  # a tip quoting its sentence, escaped
+    assert coach_view.render_sentences("not a list") == ""

@@ -61,7 +61,7 @@ def test_coach_json_matches_analyze(draft_file: Path, capsys: pytest.CaptureFixt
     assert run_cli(coach_cli, [str(draft_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data == coach.analyze(DRAFT).to_dict()
-    assert list(data) == ["criteria", "score", "words", "seconds", "flags", "tips"]
+    assert list(data) == ["criteria", "score", "words", "seconds", "flags", "tips", "sentences"]
     assert coach.NO_COMPANY_TIP in data["tips"]
 
 

@@ -26,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a company profile (name, industry, role, values, plans, skills) to check alignment",
     )
     parser.add_argument("--json", action="store_true", help="print the feedback as JSON")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also show each sentence with its move, the criterion it serves and why",
+    )
 
 
 def read_draft(file: str) -> str:
@@ -40,9 +45,21 @@ def read_draft(file: str) -> str:
     return Path(file).read_bytes().decode("utf-8", errors="replace")
 
 
-def render_report(feedback: Any) -> str:
-    """A short readable report: score, each criterion with its rubric level, length, flags."""
-    from course.coach import CRITERIA, LEVEL_NAMES, RUBRIC, TIPS
+def render_sentences(feedback: Any) -> list[str]:
+    """Each sentence with its move, the criterion it serves and the phrases behind the reading."""
+    lines = ["", "Sentences (move -> criterion it serves):"]
+    for n, s in enumerate(feedback.sentences, 1):
+        serves = f" -> {s['criterion']}" if s["criterion"] else ""
+        lines.append(f"  {n:2d}. [{s['label']}{serves}] {s['text']}")
+        if s["features"]:
+            lines.append(f"      because: {'; '.join(s['features'])}")
+    return lines
+
+
+def render_report(feedback: Any, explain: bool = False) -> str:
+    """A short readable report: score, each criterion with its rubric level, length, flags,
+    tips (each quoting its sentence) and, with `explain`, every sentence's move."""
+    from course.coach import CRITERIA, FLAG_LABELS, LEVEL_NAMES, RUBRIC
 
     lines = [f"Score: {feedback.score}/18", ""]
     width = max(len(c) for c in CRITERIA)
@@ -57,11 +74,12 @@ def render_report(feedback: Any) -> str:
     lines += ["", f"Length: {feedback.words} words, about {feedback.seconds:.0f} s spoken"]
     if feedback.flags:
         lines += ["", "Flags:"]
-        lines += [f"  - {flag}: {TIPS[flag]}" for flag in feedback.flags]
-    others = [tip for tip in feedback.tips if tip not in TIPS.values()]
-    if others:
+        lines += [f"  - {flag}: {FLAG_LABELS[flag]}" for flag in feedback.flags]
+    if feedback.tips:
         lines += ["", "Tips:"]
-        lines += [f"  - {tip}" for tip in others]
+        lines += [f"  - {tip}" for tip in feedback.tips]
+    if explain:
+        lines += render_sentences(feedback)
     return "\n".join(lines)
 
 
@@ -91,5 +109,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(feedback.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(render_report(feedback))
+        print(render_report(feedback, explain=args.explain))
     return 0

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from course.learner import content
+from course.learner.safe import clip, isolate
 from course.learner.widgets import Draft, escape, render_speaking_time
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "length_advice_markdown",
     "render_analysis",
     "render_feedback",
+    "render_sentences",
     "rubric_html",
 ]
 
@@ -57,7 +59,8 @@ def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None =
     reason, the row shows that reason instead of the rubric's generic descriptor, which can
     contradict it (a good length, yet "somewhat short or long" because the shape is missing).
     Anything missing or of the wrong type is shown as "not rated" instead of raising. The
-    learner's own text is never part of the output.
+    learner's own sentences appear only escaped and clipped: quoted in the tips and in the
+    sentence-by-sentence table.
     """
     rubric = rubric or content.rubric()
     if not isinstance(feedback, Mapping):
@@ -109,9 +112,49 @@ def render_feedback(feedback: Mapping[str, Any], rubric: content.Rubric | None =
         parts.append(f'<div class="cak-warn">\u26a0 Watch out for:<ul>{named}</ul></div>')
     tips = [t for t in feedback.get("tips") or [] if isinstance(t, str)]
     if tips:
-        items = "".join(f"<li>{escape(t)}</li>" for t in tips)
+        items = "".join(f"<li>{isolate(clip(t, MAX_TIP_CHARS))}</li>" for t in tips)
         parts.append(f'<div class="cak-note"><b>What to try next</b><ul>{items}</ul></div>')
+    parts.append(render_sentences(feedback.get("sentences"), rubric))
     return "".join(parts)
+
+
+#: A tip quotes a sentence of the learner's; a pasted wall of text is clipped on screen.
+MAX_TIP_CHARS = 400
+MAX_SENTENCE_CHARS = 240
+MAX_SENTENCES_SHOWN = 40
+
+
+def render_sentences(sentences: Any, rubric: content.Rubric | None = None) -> str:
+    """Safe HTML: each sentence of the draft with its move, the criterion it serves and why.
+
+    Reads `Feedback.to_dict()["sentences"]`; the learner's sentences are escaped, isolated
+    (bidi) and clipped. Anything malformed is skipped; no sentences, no table.
+    """
+    if not isinstance(sentences, list) or not sentences:
+        return ""
+    rubric = rubric or content.rubric()
+    names = {c.id: c.name for c in rubric.criteria}
+    rows = []
+    for n, s in enumerate(sentences[:MAX_SENTENCES_SHOWN], 1):
+        if not isinstance(s, Mapping):
+            continue
+        features = [f for f in s.get("features") or [] if isinstance(f, str)]
+        why = f"<br><small>{escape('; '.join(features))}</small>" if features else ""
+        serves = names.get(str(s.get("criterion") or ""), "")
+        rows.append(
+            f'<tr><td style="{LEFT}">{n}</td>'
+            f'<td style="{LEFT}">{isolate(clip(s.get("text", ""), MAX_SENTENCE_CHARS))}</td>'
+            f'<td style="{LEFT}">{escape(s.get("label", ""))}{why}</td>'
+            f'<td style="{LEFT}">{escape(serves)}</td></tr>'
+        )
+    return (
+        '<details class="cak-sentences"><summary>Your answer, sentence by sentence: what each '
+        'one does</summary><table class="cak-feedback"><thead><tr>'
+        f'<th scope="col" style="{LEFT}">#</th><th scope="col" style="{LEFT}">Sentence</th>'
+        f'<th scope="col" style="{LEFT}">What it does (and the words that show it)</th>'
+        f'<th scope="col" style="{LEFT}">Criterion it serves</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></details>"
+    )
 
 
 def _sentence(text: str) -> str:

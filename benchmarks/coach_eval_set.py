@@ -1,0 +1,228 @@
+"""The coach on the hand-levelled evaluation set (tests/data/coach/eval/): error, ranking, flags,
+fairness across personas, the gaming set's maximum and sentence moves.
+
+Used by benchmarks/coach_eval.py. The dev split is for tuning; the holdout split is read only to
+report its aggregate figures (never printed draft by draft), so that it stays a fair test.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from course import coach
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "tests" / "data" / "coach" / "eval"
+COMPANIES = ROOT / "course" / "content" / "companies"
+
+#: The evaluation set's flag names -> the coach's.
+FLAG_NAMES = {
+    "only_goals": "no_aspiration",
+    "job_title_only": "no_aspiration",
+    "your_job": "wants_interviewer_job",
+    "negative": "negativity",
+}
+FAIRNESS_TARGET = 1.0
+GAMING_MAX = 11
+BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
+
+
+def band(total: int) -> str:
+    """The hand-level band of a total: weak, middling or strong."""
+    return next(name for name, low, high in BANDS if low <= total <= high)
+
+
+def companies() -> dict[str, dict[str, Any]]:
+    """Every company a draft can name: the shipped profiles and the evaluation set's own."""
+    out = {}
+    for path in COMPANIES.glob("*.yaml"):
+        out[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra = EVAL / "companies.yaml"
+    if extra.exists():
+        out.update(yaml.safe_load(extra.read_text(encoding="utf-8"))["companies"])
+    return out
+
+
+def load(name: str, key: str) -> list[dict[str, Any]]:
+    """The entries of one evaluation file ([] when it is not there yet)."""
+    path = EVAL / name
+    if not path.exists():
+        return []
+    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(key) or [])
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rank correlation (average ranks for ties)."""
+
+    def ranks(values: list[float]) -> list[float]:
+        order = sorted(range(len(values)), key=lambda i: values[i])
+        out = [0.0] * len(values)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                out[order[k]] = (i + j) / 2
+            i = j + 1
+        return out
+
+    rx, ry = ranks(xs), ranks(ys)
+    n = len(xs)
+    if n < 2:
+        return 1.0
+    mx, my = sum(rx) / n, sum(ry) / n
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return cov / (vx * vy) if vx and vy else 0.0
+
+
+@dataclass
+class SetReport:
+    """Figures for one split of the evaluation set."""
+
+    split: str
+    rows: list[dict[str, Any]] = field(default_factory=list)  # one per draft
+    gaming: dict[str, int] = field(default_factory=dict)  # gaming id -> coach total
+    moves: list[tuple[str, str, str]] = field(default_factory=list)  # (id, expected, got)
+
+    def mae(self) -> dict[str, float]:
+        """Mean absolute error per criterion."""
+        n = len(self.rows) or 1
+        return {
+            c: sum(abs(r["hand"][c] - r["coach"][c]) for r in self.rows) / n for c in coach.CRITERIA
+        }
+
+    def ranking(self) -> float:
+        """Spearman correlation of the coach's totals with the hand totals."""
+        hand = [sum(r["hand"].values()) for r in self.rows]
+        return spearman(hand, [sum(r["coach"].values()) for r in self.rows])
+
+    def flag_counts(self) -> tuple[int, int, int]:
+        """(true positives, expected flags, raised flags) over the evaluation's flag names."""
+        known = {FLAG_NAMES.get(f, f) for r in self.rows for f in r["expected_flags"]}
+        known |= set(FLAG_NAMES.values())
+        tp = expected = raised = 0
+        for r in self.rows:
+            want = {FLAG_NAMES.get(f, f) for f in r["expected_flags"]}
+            got = {f for f in r["flags"] if f in known}
+            tp, expected, raised = tp + len(want & got), expected + len(want), raised + len(got)
+        return tp, expected, raised
+
+    def personas(self) -> dict[str, dict[str, tuple[float, float, int]]]:
+        """band -> persona -> (mean coach total, mean hand total, drafts)."""
+        groups: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+        for r in self.rows:
+            hand = sum(r["hand"].values())
+            groups[band(hand)][r["persona"]].append((sum(r["coach"].values()), hand))
+        return {
+            b: {
+                p: (sum(c for c, _ in v) / len(v), sum(h for _, h in v) / len(v), len(v))
+                for p, v in sorted(per.items())
+            }
+            for b, per in groups.items()
+        }
+
+    def fairness_gap(self) -> tuple[float, str]:
+        """The largest difference between personas, in one band, of mean (coach - hand) total."""
+        worst, where = 0.0, ""
+        for b, per in self.personas().items():
+            bias = {p: c - h for p, (c, h, _n) in per.items()}
+            if len(bias) >= 2:
+                gap = max(bias.values()) - min(bias.values())
+                if gap > worst:
+                    hi, lo = max(bias, key=bias.get), min(bias, key=bias.get)
+                    worst, where = gap, f"{b}: {hi} {bias[hi]:+.2f} vs {lo} {bias[lo]:+.2f}"
+        return worst, where
+
+
+def evaluate(split: str) -> SetReport:
+    """Score every draft of one split ("dev" or "holdout") and the gaming set."""
+    report = SetReport(split)
+    profiles = companies()
+    for d in load(f"{split}.yaml", "drafts"):
+        fb = coach.analyze(d["text"], profiles.get(d.get("company")))
+        report.rows.append(
+            {
+                "id": d["id"],
+                "persona": d.get("persona", "?"),
+                "hand": {c: int(d["levels"][c]) for c in coach.CRITERIA},
+                "coach": fb.criteria,
+                "flags": fb.flags,
+                "expected_flags": list(d.get("flags") or []),
+            }
+        )
+    for g in load("gaming.yaml", "drafts"):
+        report.gaming[g["id"]] = coach.analyze(g["text"], profiles.get(g.get("company"))).score
+    for s in load("sentences.yaml", "sentences"):
+        if bool(s.get("holdout", False)) == (split == "holdout"):
+            got = coach.analyze(s["text"], profiles.get(s.get("company"))).sentences
+            move = got[0]["move"] if got else "other"
+            report.moves.append((s["id"], s["move"], move))
+    return report
+
+
+def lines(r: SetReport, verbose: bool = False) -> list[str]:
+    """The report as printable lines (draft-level detail only for dev with verbose)."""
+    if not r.rows:
+        return [f"== evaluation set, {r.split}: no drafts found in {EVAL}"]
+    mae = r.mae()
+    tp, expected, raised = r.flag_counts()
+    gap, where = r.fairness_gap()
+    out = [
+        f"== evaluation set, {r.split} ({len(r.rows)} drafts)",
+        "per-criterion MAE: "
+        + ", ".join(f"{c} {v:.2f}" for c, v in mae.items())
+        + f"; mean {sum(mae.values()) / len(mae):.2f}",
+        f"ranking (Spearman of totals): {r.ranking():.3f}",
+        f"flags: recall {tp / expected if expected else 1:.1%} ({tp}/{expected}), "
+        f"precision {tp / raised if raised else 1:.1%} ({tp}/{raised})",
+        f"fairness gap (mean coach-minus-hand total, personas in one band): {gap:.2f} "
+        f"(target <= {FAIRNESS_TARGET:.0f}){'; ' + where if where else ''}",
+    ]
+    for b, per in sorted(r.personas().items(), key=lambda kv: [x[0] for x in BANDS].index(kv[0])):
+        out.append(
+            f"  {b}: "
+            + ", ".join(f"{p} {c:.1f} (hand {h:.1f}, n={n})" for p, (c, h, n) in per.items())
+        )
+    if r.gaming:
+        top = max(r.gaming.values())
+        over = [g for g, s in r.gaming.items() if s > GAMING_MAX]
+        out.append(f"gaming set: max {top} of 18 (target <= {GAMING_MAX}); over: {len(over)}")
+        if verbose:
+            out += [f"  gamed: {g} scored {r.gaming[g]}" for g in over]
+    if r.moves:
+        right = sum(e == g for _i, e, g in r.moves)
+        out.append(f"sentence moves: {right}/{len(r.moves)} agree ({right / len(r.moves):.1%})")
+    if verbose and r.split == "dev":
+        for row in r.rows:
+            diff = " ".join(
+                f"{c[:4]} {row['hand'][c]}>{row['coach'][c]}"
+                for c in coach.CRITERIA
+                if row["hand"][c] != row["coach"][c]
+            )
+            want = {FLAG_NAMES.get(f, f) for f in row["expected_flags"]}
+            out.append(
+                f"  {row['id']}: hand {sum(row['hand'].values())} coach "
+                f"{sum(row['coach'].values())} {diff} flags {sorted(row['flags'])} "
+                f"want {sorted(want)}"
+            )
+        out += [f"  move {i}: {e} read as {g}" for i, e, g in r.moves if e != g]
+    return out
+
+
+def failures(r: SetReport) -> list[str]:
+    """Missed targets: the fairness gap and the gaming maximum."""
+    out = []
+    gap, where = r.fairness_gap()
+    if r.rows and gap > FAIRNESS_TARGET:
+        out.append(f"fairness gap {gap:.2f} > {FAIRNESS_TARGET} ({where})")
+    if r.gaming and max(r.gaming.values()) > GAMING_MAX:
+        out.append(f"gaming set max {max(r.gaming.values())} > {GAMING_MAX}")
+    return out

@@ -1,0 +1,220 @@
+"""The six rubric criteria, each computed from the sentences' moves and their order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from course.coach.moves import Sentence
+from course.coach.profile import Profile
+from course.coach.vocab import OTHER, P
+from course.speaking import (
+    RAMBLING_SECONDS,
+    STRONG_MAX_SECONDS,
+    STRONG_MIN_SECONDS,
+    TOO_SHORT_SECONDS,
+)
+
+SHAPE_ADVICE = OTHER["shape_advice"]
+
+
+@dataclass
+class Reading:
+    """A draft as read: its sentences (with moves), text, length and the company profile."""
+
+    text: str
+    sentences: list[Sentence]
+    words: int
+    seconds: float
+    profile: Profile | None
+    stems: set[str]
+    _tallies: dict[str, int] = field(default_factory=dict, repr=False)
+    _found: dict[str, re.Match[str] | None] = field(default_factory=dict, repr=False)
+
+    def tally(self, key: str) -> int:
+        """How many times a named pattern matches in the whole draft (counted once)."""
+        if key not in self._tallies:
+            self._tallies[key] = sum(1 for _ in P[key].finditer(self.text))
+        return self._tallies[key]
+
+    def has(self, key: str) -> re.Match[str] | None:
+        """The first match of a named pattern in the whole draft (searched once)."""
+        if key not in self._found:
+            self._found[key] = P[key].search(self.text)
+        return self._found[key]
+
+    def count(self, move: str) -> int:
+        """How many sentences make a move."""
+        return sum(s.move == move for s in self.sentences)
+
+    @property
+    def builds(self) -> bool:
+        """The present part of the shape: the role named with what it will teach."""
+        return any(s.move == "skills" for s in self.sentences) or any(
+            s.learning and (s.role or (i > 0 and self.sentences[i - 1].role))
+            for i, s in enumerate(self.sentences)
+        )
+
+    @property
+    def company_hits(self) -> set[int]:
+        """The profile items echoed, each within one sentence."""
+        return {i for s in self.sentences for i in s.company}
+
+    def digression_count(self, flag: str) -> int:
+        """How many sentences digress in one way (a digression counts once per sentence)."""
+        return sum(flag in s.digressions for s in self.sentences)
+
+
+def aspiration(r: Reading) -> tuple[int, str]:
+    """Level for the aspiration criterion, from what each sentence states about the future."""
+    kinds = [s.future for s in r.sentences]
+    strong, hedged, weak = kinds.count("strong"), kinds.count("hedged"), kinds.count("weak")
+    long_strong = sum(s.future == "strong" and s.long for s in r.sentences)
+    goals = kinds.count("goal")
+    direction = strong + hedged + weak
+    near = r.has("near_term") is not None or goals > 0 or r.builds
+    passive = r.has("passive") is not None
+    if direction == 0:
+        if passive:
+            return 1, "no direction: the answer says it has none yet"
+        if "title" in kinds:
+            return 1, "only a job title, no long-term direction"
+        if goals:
+            return 1, "only dated, short-term goals; no long-term direction"
+        if "vague" in kinds:
+            return 1, "only general growth (more responsibility, learning), no named direction"
+        return 1, "no long-term direction found"
+    if goals > direction:
+        return 2, "a direction, outweighed by dated goals"
+    if passive:
+        return 2, "a direction, but the answer also says it has not thought about one"
+    if not near:
+        return 2, "a direction, but no near-term step toward it"
+    if strong and (long_strong or strong >= 2):
+        return 3, "a clear long-term direction with a near-term step"
+    if hedged and not strong:
+        return 2, "a direction, but hedged (maybe, probably)"
+    return 2, "a direction, but vague or without a long-term horizon"
+
+
+def alignment(r: Reading) -> tuple[int, str]:
+    """Level for alignment: the company's values and plans echoed, sentence by sentence."""
+    p = r.profile
+    named = any(s.names_company for s in r.sentences)
+    if p is None:
+        specific = len(
+            {
+                m.group(0).lower()
+                for s in r.sentences
+                for m in P["generic_specific"].finditer(s.text)
+            }
+        )
+        if specific >= 2:
+            return 3, "refers to the company's values or plans (no profile to check)"
+        if specific or named:
+            return 2, "names the company, not its values or plans (no profile to check)"
+        return 1, "could fit any company: it names none and none of its values or plans"
+    hits = len(r.company_hits)
+    specific_words = len(p.specific & r.stems)
+    if hits >= 2 or (hits == 1 and specific_words >= 3):
+        return 3, f"ties to {hits} of the company's values or plans"
+    if hits == 1 or named:
+        return 2, "names the company but barely ties to its values or plans"
+    return 1, "nothing specific to this company"
+
+
+def _on_topic(r: Reading) -> bool:
+    """The draft says something about this role or company, not only what it avoids."""
+    if r.profile is not None and (len(r.profile.job & r.stems) >= 2 or r.company_hits):
+        return True
+    if r.profile is None and r.company_hits:
+        return True
+    return r.builds
+
+
+def relevance(r: Reading) -> tuple[int, str]:
+    """Level for relevance: how many sentences digress, and in how many ways."""
+    counts = {f: r.digression_count(f) for f in ("salary_focus", "exit_plan", "personal_life")}
+    kinds = {f for s in r.sentences for f in s.digressions}
+    if counts["exit_plan"] or counts["personal_life"] >= 2 or counts["salary_focus"] >= 2:
+        return 1, "large parts are about pay, personal life or leaving"
+    if len(kinds) >= 2:
+        return 1, "large parts are about pay, personal life or leaving"
+    if kinds:
+        return 2, "mostly relevant, with one digression"
+    if not _on_topic(r):
+        return 2, "never says what the role or the company's work involves"
+    return 3, "everything relates to the role and company"
+
+
+def hedging(r: Reading) -> float:
+    """Hedges in a draft: a hard one counts 1, a soft one ("I think I could") a half."""
+    return r.tally("hedges") + r.tally("undecided") + r.tally("soft_hedges") / 2
+
+
+def confidence(r: Reading) -> tuple[int, str]:
+    """Level for confidence: drive against hedges, passivity and overclaiming."""
+    hedged = hedging(r)
+    drive = r.tally("drive")
+    passive = r.has("passive") is not None
+    your_job = r.digression_count("wants_interviewer_job")
+    if (
+        r.has("implausible")
+        or (passive and (not drive or hedged >= 2))
+        or hedged >= 5
+        or (hedged > 2 and not drive)
+    ):
+        return 1, "passive, heavily hedged or overclaiming"
+    if hedged >= 1 or your_job or not drive or passive:
+        return 2, "some drive, but hedged or not stated plainly"
+    return 3, "welcomes challenge and responsibility plainly"
+
+
+def authenticity(r: Reading) -> tuple[int, str]:
+    """Level for authenticity: a real example from the past, without stock phrases."""
+    if r.has("implausible"):
+        return 1, "implausible or overclaiming"
+    if len(cliches(r.text)) >= 2:
+        return 2, "plausible but generic: stock phrases"
+    if not r.count("evidence"):
+        return 2, "plausible but generic: no example from your past"
+    return 3, "specific and backed by a real example"
+
+
+def cliches(text: str) -> set[str]:
+    """The distinct stock phrases in a text."""
+    return {m.group(0).lower() for m in P["cliches"].finditer(text)}
+
+
+def shape(r: Reading, aspiration_level: int) -> list[str]:
+    """The parts of the three-part shape that are missing, or the order fault, in words."""
+    missing = [
+        name
+        for name, found in (
+            ("a long-term aspiration", aspiration_level >= 2),
+            ("how this role builds toward it", r.builds),
+            ("what you will contribute", any(s.contributes for s in r.sentences)),
+        )
+        if not found
+    ]
+    if not missing and r.sentences and r.sentences[-1].move in ("digression", "hedge"):
+        missing.append("an ending on your aspiration or contribution, not a digression or hedge")
+    return missing
+
+
+def concision(r: Reading, aspiration_level: int) -> tuple[int, str]:
+    """Level for concision: speaking time and the three-part shape, in order."""
+    s = r.seconds
+    long_sentences = r.words / max(1, len(r.sentences)) > 45
+    if s < TOO_SHORT_SECONDS or s > RAMBLING_SECONDS:
+        return 1, "far too short or too long to follow"
+    if s > STRONG_MAX_SECONDS and long_sentences:
+        return 1, "long and rambling"
+    if s < STRONG_MIN_SECONDS:
+        return 2, f"a little short: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"
+    if s > STRONG_MAX_SECONDS:
+        return 2, f"a little long: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"
+    missing = shape(r, aspiration_level)
+    if not missing:
+        return 3, "a good length with the three-part shape"
+    return 2, f"a good length, but {SHAPE_ADVICE} (not found: {'; '.join(missing)})"

@@ -1,0 +1,232 @@
+"""What each sentence does: its move (aspiration, goal, tie to the company, ...) and why."""
+
+# Each sentence is read on its own, with the phrases behind the decision kept as features so
+# the learner (and a facilitator) can see why. Criteria are computed from these readings and
+# their order (criteria.py), never from a keyword anywhere in the text.
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from course.coach.profile import Profile
+from course.coach.text import snippet, stems, words
+from course.coach.vocab import FIRST_PERSON, MOVE_CRITERIA, MOVE_LABELS, P
+
+#: The moves, in the order a sentence is tested for them (the first that applies is its move).
+MOVES: tuple[str, ...] = (
+    "digression",
+    "evidence",
+    "goal",
+    "aspiration",
+    "skills",
+    "company",
+    "contribution",
+    "hedge",
+    "other",
+)
+#: Which flag each kind of digression raises.
+DIGRESSIONS: tuple[tuple[str, str], ...] = (
+    ("salary", "salary_focus"),
+    ("exit", "exit_plan"),
+    ("your_job", "wants_interviewer_job"),
+    ("personal", "personal_life"),
+)
+#: A past example shorter than this is a mention ("I did a project on solar"), not an example
+#: that says what happened.
+MIN_EXAMPLE_WORDS = 12
+
+
+@dataclass
+class Sentence:
+    """One sentence of a draft, read: its move, what else it does, and the phrases why."""
+
+    text: str
+    move: str = "other"
+    future: str = ""  # strong, hedged, weak, vague, title or goal: what it says of the future
+    long: bool = False  # a long horizon or an aspiration word
+    digressions: tuple[str, ...] = ()  # flags
+    evidence: bool = False
+    company: tuple[int, ...] = ()  # profile items it echoes
+    names_company: bool = False
+    role: bool = False  # refers to the role
+    learning: bool = False  # names something to learn
+    contributes: bool = False
+    first_person: bool = False
+    features: list[str] = field(default_factory=list)
+    _found: dict[str, re.Match[str] | None] = field(default_factory=dict, repr=False)
+
+    def find(self, key: str) -> re.Match[str] | None:
+        """The first match of a named pattern in this sentence (each searched once)."""
+        if key not in self._found:
+            self._found[key] = P[key].search(self.text)
+        return self._found[key]
+
+    @property
+    def label(self) -> str:
+        """The move in plain English."""
+        return MOVE_LABELS.get(self.move, self.move)
+
+    @property
+    def criterion(self) -> str:
+        """The rubric criterion this sentence serves ('' for none)."""
+        return MOVE_CRITERIA.get(self.move, "")
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON and the live view."""
+        return {
+            "text": self.text,
+            "move": self.move,
+            "label": self.label,
+            "criterion": self.criterion,
+            "features": list(self.features),
+        }
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether a match's span lies within one of the given spans."""
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def open_direction(sentence: str, after: int = 0) -> bool:
+    """An open outcome that names a direction, not just growth ("more responsibility"), said
+    at or after position `after` (where the speaker's intention starts)."""
+    vague = [m.span() for m in P["vague"].finditer(sentence)]
+    return any(
+        m.start() >= after and not _inside(m.span(), vague) for m in P["open"].finditer(sentence)
+    )
+
+
+def names_learning(sentence: str) -> bool:
+    """A learning verb with something named to learn, not "learn a lot" or "gain experience"."""
+    vague = [m.span() for m in P["vague_build"].finditer(sentence)]
+    return any(not _inside(m.span(), vague) for m in P["build"].finditer(sentence))
+
+
+def future(s: Sentence) -> tuple[str, bool]:
+    """What a sentence says about the future: (kind, long horizon). Kind is '' for none."""
+    sentence = s.text
+    cues = [m.start() for k in ("horizon", "asp_word", "intent") if (m := s.find(k))]
+    if not cues:
+        return "", False  # about the past or the present: no intention here
+    horizon = s.find("horizon") is not None
+    named = s.find("asp_word") is not None
+    stated = s.find("intent") is not None
+    # What the speaker aims at comes after the intention ("Northwind is a leader in health
+    # data and I'd love to join" names the company's field, not the speaker's).
+    in_field = any(m.start() >= min(cues) for m in P["field"].finditer(sentence))
+    title = s.find("title") is not None
+    long = horizon or named
+    if (s.find("open") and open_direction(sentence, min(cues))) or (
+        horizon and in_field and not title
+    ):
+        if s.find("hedges") or s.find("doubted_intent"):
+            return "hedged", long
+        return "strong", long
+    if s.find("open"):
+        return "vague", long  # growth with nothing named: more responsibility, keep learning
+    if named or (horizon and stated):
+        # No open outcome: a named field is a direction; a bare job title is not (rubric 1).
+        return ("weak" if in_field else "title" if title else "vague"), long
+    if stated and (s.find("deadline") or s.find("measure")):
+        return "goal", long
+    return "", long
+
+
+def digressions(s: Sentence) -> tuple[str, ...]:
+    """The flags a sentence's digressions raise (a denied exit plan does not count)."""
+    sentence, past_gap = s.text, s.find("gap_context") is not None
+    out = []
+    for key, flag in DIGRESSIONS:
+        if key == "personal" and past_gap:
+            continue  # one plain sentence on a caring gap is context, not a digression
+        if key == "exit":
+            hit = s.find("exit") is not None and any(
+                not P["denied_before"].search(sentence[: m.start()])
+                for m in P["exit"].finditer(sentence)
+            )
+        else:
+            hit = s.find(key) is not None
+        if hit:
+            out.append(flag)
+    if s.find("harsh") or (s.find("people") and s.find("negative")):
+        out.append("negativity")
+    return tuple(out)
+
+
+def is_evidence(s: Sentence) -> bool:
+    """A past example: something the speaker did, or a context made specific by a named piece
+    of work or a number, told in enough words to say what happened."""
+    if len(s.text.split()) < MIN_EXAMPLE_WORDS:
+        return False
+    if s.find("evidence_action"):
+        return True
+    return bool(s.find("evidence_context") and s.find("work"))
+
+
+def read_sentence(text: str, profile: Profile | None) -> Sentence:
+    """Read one sentence: every signal it carries, then its move."""
+    s = Sentence(text)
+    s.future, s.long = future(s)
+    s.digressions = digressions(s)
+    s.evidence = is_evidence(s) and s.future not in ("strong", "hedged", "goal")
+    own = stems(text)
+    if profile is not None:
+        s.company = tuple(profile.hits(own))
+        s.names_company = bool(profile.name_keys & {w for w in words(text)})
+        s.role = bool(profile.role) and len(profile.role & own) >= min(2, len(profile.role))
+    else:
+        s.names_company = s.find("proper_name") is not None
+    if not s.company and profile is None and s.find("generic_specific"):
+        s.company = (-1,)
+    s.role = s.role or s.find("role_ref") is not None
+    s.learning = s.find("build") is not None and names_learning(text)
+    s.contributes = s.find("contribute") is not None
+    s.first_person = any(w in FIRST_PERSON for w in words(text))
+    _explain(s, profile)
+    return s
+
+
+def _explain(s: Sentence, profile: Profile | None) -> None:
+    """Fill in the features: the phrases behind the sentence's reading."""
+    for key, name in (
+        ("deadline", "time frame"),
+        ("measure", "measure"),
+        ("horizon", "long horizon"),
+        ("asp_word", "aspiration word"),
+        ("open", "open outcome"),
+        ("evidence_action", "past action"),
+        ("contribute", "contribution"),
+        ("hedges", "hedge"),
+        ("passive", "passive"),
+    ):
+        if m := s.find(key):
+            s.features.append(f"{name}: {snippet(m)}")
+    if profile is not None:
+        s.features += [f"company: {profile.labels[i]}" for i in s.company if i >= 0]
+    s.features += [f"digression: {flag}" for flag in s.digressions]
+
+
+def assign_moves(sentences: list[Sentence]) -> None:
+    """Give each sentence its move; how the role builds skills may span two sentences."""
+    for i, s in enumerate(sentences):
+        prev_role = i > 0 and sentences[i - 1].role
+        builds = s.learning and (s.role or prev_role)
+        if s.digressions:
+            s.move = "digression"
+        elif s.evidence:
+            s.move = "evidence"
+        elif s.future == "goal":
+            s.move = "goal"
+        elif s.future in ("strong", "hedged", "weak"):
+            s.move = "aspiration"
+        elif builds:
+            s.move = "skills"
+        elif s.company:
+            s.move = "company"
+        elif s.contributes:
+            s.move = "contribution"
+        elif s.find("hedges") or s.find("passive"):
+            s.move = "hedge"
+        else:
+            s.move = "other"
