@@ -71,7 +71,7 @@ def test_plain_nbgrader_autograde_works_inside_the_workshop(workshop):
         assert gb.find_submission(A01, "ann").score == 12.0
 
 
-def test_grade_from_a_zip_of_learner_folders(workshop, tmp_path):
+def test_grade_from_a_wrapped_class_zip_with_names_and_system_files(workshop, tmp_path):
     ws = open_workshop(workshop)
     archive = tmp_path / "class.zip"
     notebook = ws.release_notebook(A01).read_bytes()
@@ -80,18 +80,51 @@ def test_grade_from_a_zip_of_learner_folders(workshop, tmp_path):
         "notebook": A01,
         "answers": {"statements": {"a1": "aspiration", "a2": "goal"}},
     }
-    with zipfile.ZipFile(archive, "w") as out:
-        out.writestr(f"zed/{A01}/{A01}.ipynb", notebook)
-        out.writestr(f"zed/{A01}/{A01}.answers.json", json.dumps(answers))
+    with zipfile.ZipFile(archive, "w") as out:  # as a Mac zips a folder of hand-ins
+        out.writestr(f"class/Ann Lee/{A01}/{A01}.ipynb", notebook)
+        out.writestr(f"class/Ann Lee/{A01}/{A01}.answers.json", json.dumps(answers))
+        out.writestr(f"class/Ann Lee/{A01}/.DS_Store", b"\0")
+        out.writestr("__MACOSX/class/._Ann Lee", b"\0")
     done = run_kit("grade", "--workshop", str(workshop), "--from", str(archive), "--quiet")
     assert done.returncode == 1, done.stderr[-2000:]  # bo handed nothing in: flagged
-    assert "Unpacked 1 learners" in done.stdout
-    record = json.loads((workshop / "results" / "zed.json").read_text(encoding="utf-8"))
+    record = json.loads((workshop / "results" / "ann.json").read_text(encoding="utf-8"))
     assert record["assignments"][A01]["score"] == 2.0
-    assert "zed" in ws.roster()  # imported into the gradebook
+    assert "class" not in ws.roster() and not (workshop / "submitted" / "class").exists()
     flags = json.loads((workshop / "flags.json").read_text(encoding="utf-8"))
     assert flags["bo"] == ["no submission: on the roster, but no folder in submitted/"]
-    assert flags["ann"] and all("not handed in" in f for f in flags["ann"])
+
+
+def test_a_hand_in_from_someone_not_on_the_roster_is_refused_and_listed(workshop, tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr(f"zed/{A01}/{A01}.ipynb", "{}")
+    done = run_kit("grade", "--workshop", str(workshop), "--from", str(archive), "--quiet")
+    assert done.returncode == 2
+    assert "'zed' is not on the roster" in done.stderr and "roster --update" in done.stderr
+    assert "zed" not in open_workshop(workshop).roster()
+
+
+def test_roster_update_adds_renames_and_removes_with_a_dry_run_first(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("ID;First name;Last name\nalcie;Alice;Smith\nzed;Zed;Old\n".encode("cp1252"))
+    ws_dir = tmp_path / "ws"
+    assert run_kit("workshop", "init", str(ws_dir), "--roster", str(roster)).returncode == 0
+    (ws_dir / "submitted" / "alcie" / A01).mkdir(parents=True)
+    (ws_dir / "submitted" / "zed").mkdir()
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_bytes("ID;First name;Last name\nalice;Alice;Smith\nchloé;;\n".encode("cp1252"))
+    dry = run_kit("workshop", "roster", str(ws_dir), "--update", str(fixed), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    for line in ("+ add chloe (chloé)", "~ rename alcie -> alice", "- remove zed"):
+        assert line in dry.stdout, dry.stdout
+    assert open_workshop(ws_dir).roster() == ["alcie", "zed"], "a dry run changes nothing"
+    done = run_kit("workshop", "roster", str(ws_dir), "--update", str(fixed))
+    assert done.returncode == 0, done.stderr
+    assert open_workshop(ws_dir).roster() == ["alice", "chloe"]
+    assert (ws_dir / "submitted" / "alice" / A01).is_dir()
+    assert (ws_dir / "removed" / "zed").is_dir() and not (ws_dir / "submitted" / "zed").exists()
+    again = run_kit("workshop", "roster", str(ws_dir), "--update", str(fixed))
+    assert "nothing to change" in again.stdout
 
 
 @pytest.mark.parametrize(

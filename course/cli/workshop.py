@@ -1,11 +1,15 @@
-"""`python -m course workshop init DIR [--roster CSV]`: a folder where one class is graded."""
+"""`python -m course workshop init DIR [--roster CSV]` and `workshop roster DIR [--update CSV]`."""
 
 from __future__ import annotations
 
 import argparse
 
 NAME = "workshop"
-HELP = "create a workshop folder (an nbgrader course with its gradebook) for grading a class"
+HELP = "create a workshop folder (an nbgrader course with its gradebook) and keep its roster"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,24 +17,93 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     init = sub.add_parser("init", help="create or refresh a workshop folder")
     init.add_argument("dir", help="the workshop folder (created if missing)")
     init.add_argument(
-        "--roster", help="CSV of learners: an 'id' column (first_name, last_name, email optional)"
+        "--roster",
+        help="CSV of learners as a spreadsheet saves it: a column ID, Student ID, Email or Name "
+        "(First name, Last name optional); comma, semicolon or tab",
     )
     init.add_argument(
         "--timeout", type=int, default=None, help="seconds each cell may run when grading (10)"
     )
+    roster = sub.add_parser(
+        "roster", help="list the roster and hand-in folders not on it, or update it from a CSV"
+    )
+    roster.add_argument("dir", help="the workshop folder")
+    roster.add_argument(
+        "--update", metavar="CSV", help="make the roster this CSV: adds, renames and removes"
+    )
+    roster.add_argument(
+        "--dry-run", action="store_true", help="with --update: list the changes, change nothing"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.grader.workshop import CELL_TIMEOUT, init
+    if args.action == "roster":
+        return _roster(args)
+    from course.grader.workshop import (
+        CELL_TIMEOUT,
+        init,
+        read_roster,
+        roster_changes,
+        roster_entries,
+        unlisted_folders,
+    )
 
+    wanted = read_roster(args.roster) if args.roster else None
     workshop = init(args.dir, roster=args.roster, cell_timeout=args.timeout or CELL_TIMEOUT)
     roster = workshop.roster()
     print(
-        f"Workshop ready in {workshop.root}: {len(workshop.assignments())} assignments, "
-        f"{len(roster)} learners on the roster."
+        f"Workshop ready in {workshop.root}: {_count(len(workshop.assignments()), 'assignment')}, "
+        f"{_count(len(roster), 'learner')} on the roster."
     )
+    if wanted is not None:
+        extra = roster_changes(roster_entries(workshop), wanted)["removed"]
+        if extra:
+            print(
+                f"Still on the roster but not in {args.roster}: {', '.join(extra)}. To remove "
+                f"them: python -m course workshop roster {args.dir} --update {args.roster}"
+            )
+    unlisted = unlisted_folders(workshop)
+    if unlisted:
+        print(f"Hand-in folders not on the roster: {', '.join(unlisted)}.")
     print(
-        f"Put each learner's work in {workshop.submitted}/<learner>/<assignment>/, then run "
-        f"`python -m course grade --workshop {args.dir}`."
+        f"Put each learner's work in {workshop.submitted}/<learner>/<assignment>/ (or pass the "
+        f"class zip to grade --from), then run `python -m course grade --workshop {args.dir}`."
     )
+    return 0
+
+
+def _roster(args: argparse.Namespace) -> int:
+    from course.grader.workshop import (
+        open_workshop,
+        read_roster,
+        roster_entries,
+        unlisted_folders,
+        update_roster,
+    )
+
+    workshop = open_workshop(args.dir)
+    if args.update:
+        changes, lines = update_roster(workshop, read_roster(args.update), dry_run=args.dry_run)
+        if not lines:
+            print(f"The roster already matches {args.update}: nothing to change.")
+        else:
+            verb = "Would change" if args.dry_run else "Changed"
+            print(f"{verb} the roster of {workshop.root}:")
+            print("\n".join(f"  {line}" for line in lines))
+            if args.dry_run:
+                print("Nothing changed (--dry-run). Run again without --dry-run to apply.")
+            elif changes["renamed"] or changes["removed"]:
+                print("Grade again to bring grades.csv and the report up to date.")
+    else:
+        entries = roster_entries(workshop)
+        print(f"{_count(len(entries), 'learner')} on the roster of {workshop.root}:")
+        for entry in entries:
+            name = f"{entry.get('first_name', '')} {entry.get('last_name', '')}".strip()
+            print(f"  {entry['id']}" + (f"  {name}" if name else ""))
+    unlisted = unlisted_folders(workshop)
+    if unlisted:
+        print(
+            f"Hand-in folders not on the roster (not graded as anyone on it): "
+            f"{', '.join(unlisted)}. Rename the folder or fix the roster."
+        )
     return 0
