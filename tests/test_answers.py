@@ -261,3 +261,69 @@ def test_files_are_human_readable(tmp_path):
     assert "Ünïcödé stays readable" in text
     assert text.count("\n") > 3
     assert os.stat(store.path).st_size < 500
+
+
+# --------------------------------------------------------------------------- schema 2: kinds
+
+#: A file as schema 1 wrote it (named so .gitignore's *.answers.json leaves it in the repo).
+SCHEMA1 = Path(__file__).parent / "data" / "answers-schema1.json"
+
+
+def test_a_schema_1_file_still_loads_with_no_kinds_and_is_upgraded_on_write(tmp_path):
+    """Files written before answers recorded their kinds (schema 1) keep every answer."""
+    assert read(SCHEMA1)["schema"] == 1
+    path = answers_path("answers-schema1", tmp_path)
+    path.write_bytes(SCHEMA1.read_bytes())
+    store = AnswerStore("answers-schema1", tmp_path)
+    assert store.messages == []
+    assert store.all() == read(SCHEMA1)["answers"]
+    assert store.kind("signals") is None and store.kinds() == {}
+    store.set("signals", ["o2"], kind="choose")
+    doc = read(path)
+    assert doc["schema"] == SCHEMA == 2
+    assert doc["kinds"] == {"signals": "choose"}
+    assert doc["answers"]["draft-answer"] == read(SCHEMA1)["answers"]["draft-answer"]
+    assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []
+
+
+def test_each_answer_records_its_kind_and_a_reset_forgets_it(tmp_path):
+    store = AnswerStore("nb", tmp_path)
+    store.set("cls", {"s1": "goal"}, kind="classify")
+    store.set("free", "text")
+    assert read(store.path)["kinds"] == {"cls": "classify"}
+    other = AnswerStore("nb", tmp_path)
+    assert other.kind("cls") == "classify" and other.kind("free") is None
+    other.set("free", "more", kind="draft")
+    store.refresh()
+    assert store.kinds() == {"cls": "classify", "free": "draft"}
+    store.reset("cls")
+    assert read(store.path)["kinds"] == {"free": "draft"}
+
+
+def test_kinds_of_the_wrong_type_are_left_out_not_fatal(tmp_path):
+    path = answers_path("nb", tmp_path)
+    doc = {"schema": 2, "answers": {"a": 1, "b": 2}, "kinds": {"a": 5, "b": "pick"}}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    store = AnswerStore("nb", tmp_path)
+    assert store.all() == {"a": 1, "b": 2} and store.kinds() == {"b": "pick"}
+    path.write_text(json.dumps({**doc, "kinds": ["nope"]}), encoding="utf-8")
+    assert AnswerStore("nb", tmp_path).kinds() == {}
+
+
+def test_a_read_only_store_writes_and_moves_nothing(tmp_path):
+    """AnswerStore(..., read_only=True): what the grading host uses to read a submission."""
+    AnswerStore("nb", tmp_path).set("a", "saved by learner")
+    before = answers_path("nb", tmp_path).read_bytes()
+    store = AnswerStore("nb", tmp_path, read_only=True)
+    assert store.read_only and store.get("a") == "saved by learner"
+    store.set("a", "changed")
+    store.reset()
+    assert answers_path("nb", tmp_path).read_bytes() == before
+    assert "NBGRADER_EXECUTION" not in os.environ
+    corrupt = answers_path("bad", tmp_path)
+    corrupt.write_text("{corrupt", encoding="utf-8")
+    with pytest.warns(AnswerFileWarning):
+        assert AnswerStore("bad", tmp_path, read_only=True).all() == {}
+    assert corrupt.read_text(encoding="utf-8") == "{corrupt"
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock"))
+    assert left == ["bad.answers.json", "nb.answers.json"]

@@ -13,7 +13,7 @@ import pytest
 from course import coach
 from course.__main__ import main
 from course.learner import content, prepsheet, profile
-from course.learner.answers import AnswerStore
+from course.learner.answers import SCHEMA, AnswerStore
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 DRAFT = (
@@ -192,7 +192,7 @@ def test_zip_round_trips_to_another_machine(learner, tmp_path, capsys):
     store = AnswerStore("05-draft-your-answer", elsewhere)
     assert store.get("draft-answer") == DRAFT
     raw = json.loads((elsewhere / "05-draft-your-answer.answers.json").read_text("utf-8"))
-    assert raw["schema"] == 1 and raw["notebook"] == "05-draft-your-answer"
+    assert raw["schema"] == SCHEMA and raw["notebook"] == "05-draft-your-answer"
     assert html.escape(DRAFT.strip()) in prepsheet.render(elsewhere)
 
 

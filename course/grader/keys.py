@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
+from course.learner import graded, kinds
 
 __all__ = [
     "BEGIN",
@@ -51,17 +52,15 @@ class Scoring:
 
     def result(self, folder: str | os.PathLike[str]) -> Any:
         """Recompute this cell's verdict from the answers file in `folder` (read-only)."""
-        from course.learner import graded
-
-        with graded.read_only():
-            return graded.result(
-                self.kind,
-                self.notebook,
-                self.exercise,
-                self.key,
-                folder=folder,
-                **dict(self.options),
-            )
+        return graded.result(
+            self.kind,
+            self.notebook,
+            self.exercise,
+            self.key,
+            folder=folder,
+            read_only=True,
+            **dict(self.options),
+        )
 
 
 def read_notebook(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -161,11 +160,10 @@ def solution_answers(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The answers that earn every keyed point of a source notebook, by exercise id."""
     answers: dict[str, Any] = {}
     for scoring in scorings(path).values():
-        key = dict(scoring.key or {})
-        if scoring.kind in ("classify", "quiz"):
-            answers.setdefault(scoring.exercise, {}).update(key)
-        elif scoring.kind == "choose":
-            answers[scoring.exercise] = [option for option, applies in key.items() if applies]
+        kind = kinds.for_check(scoring.kind)
+        answer = kind.solution(dict(scoring.key or {}), answers.get(scoring.exercise))
+        if answer is not None:
+            answers[scoring.exercise] = answer
     return answers
 
 
@@ -187,8 +185,8 @@ def exercise_texts(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
             call = statement.value if isinstance(statement, ast.Expr) else None
             if not isinstance(call, ast.Call) or len(call.args) < 2:
                 continue
-            kind = _call_name(call.func)
-            if kind not in ("classify", "choose", "quiz"):
+            kind = kinds.find(_call_name(call.func))
+            if kind is None or not kind.keyed:
                 continue
             try:
                 exercise = ast.literal_eval(call.args[0])
@@ -196,13 +194,8 @@ def exercise_texts(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
                 extra = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
             except ValueError:
                 continue
-            entry: dict[str, Any] = {"kind": kind, "title": extra.get("title", exercise)}
-            if kind == "quiz":
-                entry["items"] = {q: text for q, text, _opts in spec}
-                entry["options"] = {q: dict(opts) for q, _text, opts in spec}
-            else:
-                entry["items"] = dict(spec)
-                entry["options"] = {}
+            entry: dict[str, Any] = {"kind": kind.name, "title": extra.get("title", exercise)}
+            entry.update(kind.texts(spec) or {"items": {}, "options": {}})
             found[str(exercise)] = entry
     return found
 

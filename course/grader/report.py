@@ -24,6 +24,7 @@ from typing import Any
 from course import __version__
 from course.grader import keys
 from course.grader.workshop import Workshop
+from course.learner import kinds
 from course.paths import KIT_ROOT
 
 __all__ = ["ReportData", "collect", "write_report"]
@@ -119,20 +120,6 @@ def _provenance(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def _item_label(texts: dict[str, Any], exercise: str, item: str) -> str:
-    entry = texts.get(exercise, {})
-    return _short(entry.get("items", {}).get(item, item))
-
-
-def _choice_label(texts: dict[str, Any], kind: str, exercise: str, item: str, given: Any) -> str:
-    if kind == "choose":
-        return "picked it" if given else "left it"
-    if kind == "quiz":
-        option = texts.get(exercise, {}).get("options", {}).get(item, {}).get(given)
-        return _short(option or str(given), 40)
-    return str(given)
-
-
 def collect(workshop: Workshop, names: bool = False) -> ReportData:
     """Gather the report's data from a graded workshop."""
     from nbgrader.api import MissingEntry
@@ -154,28 +141,23 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
             if entry.get("status") == "missing":
                 continue
             for cell in entry.get("cells", {}).values():
-                kind, exercise = cell.get("kind", ""), cell.get("exercise", "")
+                kind, exercise = kinds.for_check(cell.get("kind", "")), cell.get("exercise", "")
+                entry = texts[name].get(exercise, {})
                 for verdict in cell.get("items", []):
                     item_id = str(verdict.get("id"))
                     key = (name, exercise, item_id)
                     if key not in items:
-                        label = (
-                            _item_label(texts[name], exercise, item_id)
-                            if kind in ("classify", "choose", "quiz")
-                            else item_id.replace("-", " ")
-                        )
+                        label = kind.item_label(entry, item_id, _short)
                         items[key] = Item(name, exercise, item_id, label)
                     item = items[key]
                     item.seen += 1
                     if verdict.get("status") == "correct":
                         item.right += 1
-                    elif verdict.get("status") == "wrong" and kind in (
-                        "classify",
-                        "choose",
-                        "quiz",
-                    ):
+                    elif verdict.get("status") == "wrong":
                         given = verdict.get("given")
-                        item.wrong[_choice_label(texts[name], kind, exercise, item_id, given)] += 1
+                        wrong = kind.choice_label(entry, item_id, given, _short)
+                        if wrong is not None:
+                            item.wrong[wrong] += 1
     flags_path = workshop.root / "flags.json"
     try:
         flags = json.loads(flags_path.read_text(encoding="utf-8"))

@@ -4,7 +4,12 @@ Widget state dies with the kernel, and nbgrader grades in a fresh kernel, so ans
 `<notebook>.answers.json`. Writes are atomic (temp file in the same folder, then os.replace)
 and happen under a file lock; each store re-reads the file under the lock and applies only the
 exercises it changed, so two tabs on one notebook never lose each other's answers. A corrupt file
-is kept as `.bak-<timestamp>` with a clear warning. Under NBGRADER_EXECUTION nothing is written.
+is kept as `.bak-<timestamp>` with a clear warning. A read-only store (`read_only=True`, or any
+store under NBGRADER_EXECUTION) writes and moves nothing.
+
+Schema 2 records each exercise's kind beside its answer (`"kinds": {exercise: kind}`), so a
+reader knows how to show or check an answer without guessing from its shape; schema-1 files
+(answers only) still load, with no kinds known.
 """
 
 from __future__ import annotations
@@ -22,14 +27,23 @@ from typing import Any
 
 from course.errors import AnswerError
 
-SCHEMA = 1
+SCHEMA = 2
+#: Schemas this kit reads: 1 (answers only) and 2 (answers and each exercise's kind).
+READABLE_SCHEMAS = (1, 2)
 SUFFIX = ".answers.json"
 #: Largest answer accepted, JSON-encoded (a 1 MB paste must fit; a runaway loop must not).
 MAX_VALUE_BYTES = 4 * 1024 * 1024
 LOCK_TIMEOUT_SECONDS = 10
 _DELETED = object()
 
-__all__ = ["SCHEMA", "AnswerFileWarning", "AnswerStore", "answers_path", "backup_file"]
+__all__ = [
+    "READABLE_SCHEMAS",
+    "SCHEMA",
+    "AnswerFileWarning",
+    "AnswerStore",
+    "answers_path",
+    "backup_file",
+]
 
 
 class AnswerFileWarning(UserWarning):
@@ -77,19 +91,35 @@ def _encode(value: Any) -> str:
         ) from None
 
 
+def _kinds_of(data: dict[str, Any]) -> dict[str, str]:
+    """The `kinds` entry of a schema-2 document; entries of the wrong type are left out."""
+    kinds = data.get("kinds")
+    if not isinstance(kinds, dict):
+        return {}
+    return {k: v for k, v in kinds.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 class AnswerStore:
     """The answers of one notebook, read from and written to `<notebook>.answers.json`."""
 
-    def __init__(self, notebook: str | os.PathLike[str], folder: str | os.PathLike[str] = "."):
+    def __init__(
+        self,
+        notebook: str | os.PathLike[str],
+        folder: str | os.PathLike[str] = ".",
+        read_only: bool = False,
+    ):
         self.notebook = _stem(notebook)
         self.folder = Path(folder)
         self.path = answers_path(self.notebook, self.folder)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        #: Nothing is written while nbgrader executes the notebook (it grades a fresh kernel).
-        self.read_only = bool(os.environ.get("NBGRADER_EXECUTION"))
+        #: Nothing is written or moved when asked (a grader reading a submission), nor while
+        #: nbgrader executes the notebook (it grades a fresh kernel).
+        self.read_only = bool(read_only) or bool(os.environ.get("NBGRADER_EXECUTION"))
         #: Human-readable problems met so far (also issued as AnswerFileWarning).
         self.messages: list[str] = []
         self._changed: dict[str, Any] = {}
+        self._changed_kinds: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}
         self._answers: dict[str, Any] = self._read(quarantine=not self.read_only)
 
     # ------------------------------------------------------------------ reading
@@ -99,7 +129,8 @@ class AnswerStore:
         warnings.warn(message, AnswerFileWarning, stacklevel=3)
 
     def _read(self, quarantine: bool) -> dict[str, Any]:
-        """The answers in the file; a corrupt file is moved aside (when `quarantine`)."""
+        """The answers in the file (kinds kept in _kinds); a corrupt file is moved aside."""
+        self._kinds = {}
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -115,11 +146,12 @@ class AnswerStore:
         else:
             if not isinstance(data, dict):
                 problem = "it does not hold a JSON object"
-            elif data.get("schema") != SCHEMA:
+            elif data.get("schema") not in READABLE_SCHEMAS:
                 problem = f"its schema is {data.get('schema')!r}, this kit reads schema {SCHEMA}"
             elif not isinstance(data.get("answers"), dict):
                 problem = "its 'answers' entry is not a mapping"
         if problem is None:
+            self._kinds = _kinds_of(data)
             return data["answers"]
         if quarantine:
             kept = backup_file(self.path, move=True)
@@ -134,12 +166,21 @@ class AnswerStore:
     def refresh(self) -> None:
         """Re-read the file (another tab or process may have written it); keeps unsaved changes."""
         fresh = self._read(quarantine=not self.read_only)
+        self._merge(fresh, self._kinds)
+        self._answers = fresh
+
+    def _merge(self, answers: dict[str, Any], kinds: dict[str, str]) -> None:
+        """Apply this store's unsaved changes to answers (and kinds) read from the file."""
         for exercise_id, value in self._changed.items():
             if value is _DELETED:
-                fresh.pop(exercise_id, None)
+                answers.pop(exercise_id, None)
+                kinds.pop(exercise_id, None)
             else:
-                fresh[exercise_id] = value
-        self._answers = fresh
+                answers[exercise_id] = value
+        kinds.update(self._changed_kinds)
+        for exercise_id in list(kinds):
+            if exercise_id not in answers:
+                del kinds[exercise_id]
 
     def get(self, exercise_id: str, default: Any = None) -> Any:
         """The saved answer of one exercise (a copy), or `default`."""
@@ -151,13 +192,21 @@ class AnswerStore:
         """Every saved answer, by exercise id (a copy)."""
         return copy.deepcopy(self._answers)
 
+    def kind(self, exercise_id: str) -> str | None:
+        """The kind recorded with an exercise's answer (None for schema-1 files or no answer)."""
+        return self._changed_kinds.get(exercise_id) or self._kinds.get(exercise_id)
+
+    def kinds(self) -> dict[str, str]:
+        """Every recorded kind, by exercise id (a copy)."""
+        return dict(self._kinds)
+
     def __contains__(self, exercise_id: object) -> bool:
         return exercise_id in self._answers
 
     # ------------------------------------------------------------------ writing
 
-    def set(self, exercise_id: str, value: Any) -> None:
-        """Save one exercise's answer now. Raises AnswerError for a value that cannot be stored."""
+    def set(self, exercise_id: str, value: Any, kind: str | None = None) -> None:
+        """Save one exercise's answer (and its kind) now; AnswerError for a value not storable."""
         if not isinstance(exercise_id, str) or not exercise_id:
             raise AnswerError(f"an exercise id must be non-empty text, got {exercise_id!r}")
         encoded = _encode(value)
@@ -169,6 +218,9 @@ class AnswerStore:
         value = json.loads(encoded)  # store exactly what the file will hold
         self._changed[exercise_id] = value
         self._answers[exercise_id] = value
+        if kind:
+            self._changed_kinds[exercise_id] = str(kind)
+            self._kinds[exercise_id] = str(kind)
         self._save()
 
     def reset(self, exercise_id: str | None = None) -> Path | None:
@@ -179,7 +231,9 @@ class AnswerStore:
         ids = [exercise_id] if exercise_id is not None else list(self._answers)
         for eid in ids:
             self._changed[eid] = _DELETED
+            self._changed_kinds.pop(eid, None)
             self._answers.pop(eid, None)
+            self._kinds.pop(eid, None)
         self._save()
         return kept
 
@@ -191,12 +245,9 @@ class AnswerStore:
         try:
             with FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_SECONDS):
                 fresh = self._read(quarantine=True)
-                for exercise_id, value in self._changed.items():
-                    if value is _DELETED:
-                        fresh.pop(exercise_id, None)
-                    else:
-                        fresh[exercise_id] = value
-                self._write(fresh)
+                kinds = self._kinds
+                self._merge(fresh, kinds)
+                self._write(fresh, kinds)
         except Timeout:
             raise AnswerError(
                 f"{self.path.name} is locked by another program; your answer is kept in this "
@@ -207,13 +258,16 @@ class AnswerStore:
                 f"could not save {self.path.name}: {exc}. Your answer is kept in this session."
             ) from None
         self._changed.clear()
+        self._changed_kinds.clear()
         self._answers = fresh
+        self._kinds = kinds
 
-    def _write(self, answers: dict[str, Any]) -> None:
+    def _write(self, answers: dict[str, Any], kinds: dict[str, str]) -> None:
         document = {
             "schema": SCHEMA,
             "notebook": self.notebook,
             "answers": answers,
+            "kinds": kinds,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from course.errors import KitError
-from course.learner import content
+from course.learner import content, kinds
 from course.learner.answers import AnswerStore
+from course.learner.kinds import Spec
 
 __all__ = ["Lesson"]
 
@@ -101,90 +102,44 @@ class Lesson:
 
     def show(self, exercise: Any) -> Any:
         """Register, inject any parameter answer, display, and (headless) print the result line."""
-        from IPython.display import display
+        spec = Spec(exercise.kind, exercise.id)
+        return self._present(spec, widget=exercise)
 
-        self.exercises[exercise.id] = exercise
-        if exercise.id in self.injected:
-            exercise.set_value(self.injected[exercise.id])
-        display(exercise)
+    def _present(self, spec: Spec, **extra: Any) -> Any:
+        """Show one exercise through the kinds' one path, then (headless) its result line."""
+        exercise = kinds.present(
+            kinds.find(spec.kind) or kinds.DEFAULT,
+            spec,
+            self.store,
+            shown=self.exercises,
+            injected=self.injected,
+            mode="practice",
+            **extra,
+        )
         if self.check:
             print(exercise.summary())
         return exercise
 
-    def classify(self, set_id: str, title: str = "") -> Any:
-        from course.learner.widgets import Classify
+    def _practice(self, kind: str, set_id: str, title: str, **extra: Any) -> Any:
+        """A practice exercise whose items, key and explanations come from the content."""
+        spec, keys = kinds.get(kind).practice(set_id)
+        spec.title = title
+        return self._present(spec, **keys, **extra)
 
-        spec = content.classify_set(set_id)
-        return self.show(
-            Classify(
-                self.store,
-                set_id,
-                [(item.id, item.text) for item in spec.items],
-                spec.labels,
-                key={item.id: item.label for item in spec.items},
-                explanations={item.id: item.explanation for item in spec.items},
-                title=title,
-                prompt=spec.prompt,
-                hint=spec.hint,
-            )
-        )
+    def classify(self, set_id: str, title: str = "") -> Any:
+        return self._practice("classify", set_id, title)
 
     def choose(self, set_id: str, title: str = "") -> Any:
-        from course.learner.widgets import Choose
-
-        spec = content.choose_set(set_id)
-        return self.show(
-            Choose(
-                self.store,
-                set_id,
-                [(o.id, o.text) for o in spec.options],
-                key={o.id: o.applies for o in spec.options},
-                reasons={o.id: o.reason for o in spec.options},
-                context=spec.context,
-                title=title,
-                prompt=spec.prompt,
-                hint=spec.hint,
-            )
-        )
+        return self._practice("choose", set_id, title)
 
     def quiz(self, set_id: str, title: str = "") -> Any:
-        from course.learner.widgets import Quiz
-
-        spec = content.quiz(set_id)
-        return self.show(
-            Quiz(
-                self.store,
-                set_id,
-                [(q.id, q.text, [(o.id, o.text) for o in q.options]) for q in spec.questions],
-                key={q.id: next(o.id for o in q.options if o.correct) for q in spec.questions},
-                feedback={(q.id, o.id): o.feedback for q in spec.questions for o in q.options},
-                title=title,
-                prompt=spec.prompt,
-                hint=spec.hint,
-            )
-        )
+        return self._practice("quiz", set_id, title)
 
     def form(self, set_id: str, title: str = "", min_words: int = 2) -> Any:
-        from course.learner.widgets import Form
-
-        spec = content.form(set_id)
-        return self.show(
-            Form(
-                self.store,
-                set_id,
-                spec.fields,
-                min_words=min_words,
-                title=title,
-                prompt=spec.prompt,
-                hint=spec.hint,
-                mode="practice",
-            )
-        )
+        return self._practice("form", set_id, title, min_words=min_words)
 
     def draft(self, exercise_id: str, title: str = "", prompt: str = "", **kwargs: Any) -> Any:
-        from course.learner.widgets import Draft
-
-        return self.show(Draft(self.store, exercise_id, title=title, prompt=prompt, **kwargs))
+        return self._present(Spec("draft", exercise_id, title, prompt), **kwargs)
 
     def answer(self, exercise_id: str, default: Any = None) -> Any:
         """A saved answer of this lesson (e.g. to draw the learner's own entries in a plot)."""
@@ -194,11 +149,7 @@ class Lesson:
         self, exercise_id: str, options: Any, title: str = "", prompt: str = "", hint: str = ""
     ) -> Any:
         """A one-of-several choice with no wrong option (e.g. which company to prepare for)."""
-        from course.learner.widgets import Pick
-
-        return self.show(
-            Pick(self.store, exercise_id, options, title=title, prompt=prompt, hint=hint)
-        )
+        return self._present(Spec("pick", exercise_id, title, prompt, hint, items=list(options)))
 
     def matrix(
         self,
@@ -210,11 +161,20 @@ class Lesson:
         **kwargs: Any,
     ) -> Any:
         """A rating matrix (rows x columns, each cell 0-2), e.g. aspirations x company values."""
-        from course.learner.widgets import Matrix
+        spec = Spec("matrix", exercise_id, title, prompt, items=list(rows), columns=list(columns))
+        return self._present(spec, **kwargs)
 
-        return self.show(
-            Matrix(self.store, exercise_id, rows, columns, title=title, prompt=prompt, **kwargs)
-        )
+    def deck(
+        self,
+        questions: Any,
+        title: str = "",
+        seed: int | None = None,
+        exercise_id: str = "question-deck",
+    ) -> Any:
+        """Rehearsal questions, one at a time at random (nothing saved or checked)."""
+        items = [(str(n), str(q)) for n, q in enumerate(questions, start=1)]
+        spec = Spec("question-deck", exercise_id, title, items=items)
+        return self._present(spec, seed=seed)
 
     def figure(self, figure_and_description: tuple[Any, str]) -> None:
         """Show a (Figure, description) pair from course.learner.plots: PNG and text description."""

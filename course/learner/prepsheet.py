@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
-from course.learner import content, profile
+from course.learner import content, kinds, profile
 from course.learner.answers import SUFFIX, AnswerStore
 from course.paths import TEMPLATES_DIR
 
@@ -218,15 +218,12 @@ def _labelled(value: Any, labels: Mapping[str, str]) -> str:
 
 def describe(exercise_id: str, value: Any) -> str:
     """An answer rendered with what the course content knows about its exercise, if anything."""
-    renderers: list[Callable[[str, Any], str | None]] = [
-        _as_form,
-        _as_classify,
-        _as_quiz,
-        _as_choose,
-    ]
-    for renderer in renderers:
+    for kind in kinds.all():
+        if kind.load is None:
+            continue
         try:
-            rendered = renderer(exercise_id, value)
+            found = kind.load(exercise_id)
+            rendered = _SHEET_RENDERERS[type(found)](found, value)
         except (KeyError, KitError, TypeError, AttributeError, ValueError):
             rendered = None
         if rendered is not None:
@@ -234,15 +231,13 @@ def describe(exercise_id: str, value: Any) -> str:
     return render_value(value)
 
 
-def _as_form(exercise_id: str, value: Any) -> str | None:
-    spec = content.form(exercise_id)
+def _as_form(spec: content.FormSpec, value: Any) -> str | None:
     if not isinstance(value, Mapping):
         return None
     return _labelled(value, {f.id: f.label for f in spec.fields})
 
 
-def _as_classify(exercise_id: str, value: Any) -> str | None:
-    spec = content.classify_set(exercise_id)
+def _as_classify(spec: content.ClassifySet, value: Any) -> str | None:
     if not isinstance(value, Mapping):
         return None
     texts = {item.id: item.text for item in spec.items}
@@ -253,8 +248,7 @@ def _as_classify(exercise_id: str, value: Any) -> str | None:
     return f'<div class="table-wrap"><table><tbody>{rows}</tbody></table></div>'
 
 
-def _as_quiz(exercise_id: str, value: Any) -> str | None:
-    spec = content.quiz(exercise_id)
+def _as_quiz(spec: content.Quiz, value: Any) -> str | None:
     if not isinstance(value, Mapping):
         return None
     rows = []
@@ -267,13 +261,22 @@ def _as_quiz(exercise_id: str, value: Any) -> str | None:
     return f"<dl>{''.join(rows)}</dl>" if rows else None
 
 
-def _as_choose(exercise_id: str, value: Any) -> str | None:
-    spec = content.choose_set(exercise_id)
+def _as_choose(spec: content.ChooseSet, value: Any) -> str | None:
     if not isinstance(value, list):
         return None
     texts = {o.id: o.text for o in spec.options}
     items = "".join(f"<li>{esc(texts.get(v, v))}</li>" for v in value[:MAX_ITEMS])
     return f"<p>You picked:</p><ul>{items}</ul>" if items else None
+
+
+#: How the sheet shows an answer, by the type of the practice set its kind's content loader
+#: returns (course.learner.kinds: each kind names its loader).
+_SHEET_RENDERERS: dict[type, Callable[[Any, Any], str | None]] = {
+    content.ClassifySet: _as_classify,
+    content.ChooseSet: _as_choose,
+    content.Quiz: _as_quiz,
+    content.FormSpec: _as_form,
+}
 
 
 def _coach(text: str, company: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -166,7 +166,7 @@ class Exercise:
     def save(self) -> bool:
         """Write the current answer to the store; show what happened."""
         try:
-            self.store.set(self.id, self.value)
+            self.store.set(self.id, self.value, kind=self.kind)
         except AnswerError as exc:
             self.status.value = f'<div class="cak-warn">Not saved: {escape(exc)}</div>'
             return False

@@ -18,6 +18,9 @@ class QuestionDeck:
     Not an exercise: nothing is saved or checked. `seed` makes the order repeatable (tests).
     """
 
+    kind = "question-deck"
+    id = "question-deck"
+
     def __init__(
         self, questions: Sequence[str], *, title: str = "", seed: int | None = None
     ) -> None:
@@ -58,6 +61,10 @@ class QuestionDeck:
             f"{escape(self.current)}</blockquote>"
         )
         return self.current
+
+    def summary(self) -> str:
+        """One plain line for headless runs: how many questions the deck holds."""
+        return f"{self.id}: {len(self.questions)} questions"
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
