@@ -30,7 +30,7 @@ from course.grader.grading import GradeRun, Progress
 from course.grader.options import GradeOptions
 from course.grader.report import write_report
 from course.grader.workshop import Workshop
-from course.learner import content, graded
+from course.learner import content, graded, kinds
 
 __all__ = ["DemoClass", "build", "draft_for", "learner_answers", "simulate_submission"]
 
@@ -88,42 +88,17 @@ def draft_for(rng: random.Random, skill: float, company_id: str) -> str:
     return text
 
 
-def _wrong(rng: random.Random, right: Any, choices: list[Any], tempting: Any) -> Any:
-    others = [c for c in choices if c != right]
-    if not others:
-        return right
-    if tempting in others and rng.random() < 0.7:
-        return tempting
-    return rng.choice(others)
-
-
 def learner_answers(
     rng: random.Random, skill: float, scorings: Mapping[str, keys.Scoring]
 ) -> dict[str, Any]:
     """Answers to a notebook's keyed exercises for a learner of `skill` (0 to 1)."""
     answers: dict[str, Any] = {}
     for scoring in scorings.values():
-        key = dict(scoring.key or {})
-        if scoring.kind in ("classify", "quiz"):
-            labels = list(scoring.options.get("labels") or sorted(set(key.values())))
-            given = {}
-            for n, (item, right) in enumerate(key.items()):
-                if rng.random() < 0.04:  # now and then an item is skipped
-                    continue
-                # Item difficulty varies: later items in a set are a little harder.
-                p = max(0.05, min(0.98, skill - 0.05 * (n % 4)))
-                tempting = (
-                    labels[(labels.index(right) + 1) % len(labels)] if right in labels else None
-                )
-                given[item] = right if rng.random() < p else _wrong(rng, right, labels, tempting)
-            answers.setdefault(scoring.exercise, {}).update(given)
-        elif scoring.kind == "choose":
-            picked = []
-            for option, applies in key.items():
-                decided_right = rng.random() < skill
-                if applies == decided_right:
-                    picked.append(option)
-            answers[scoring.exercise] = picked
+        kind = kinds.for_check(scoring.kind)  # each exercise kind simulates its own learner
+        key, previous = dict(scoring.key or {}), answers.get(scoring.exercise)
+        answer = kind.simulate(rng, skill, key, scoring.options, previous)
+        if answer is not None:
+            answers[scoring.exercise] = answer
     return answers
 
 
