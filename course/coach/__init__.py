@@ -19,7 +19,7 @@ from typing import Any
 from course.coach.criteria import SHAPE_ADVICE
 from course.coach.flags import CRITERION_TIPS, FLAG_LABELS, FLAGS, TIPS
 from course.coach.moves import MOVES
-from course.coach.pipeline import CRITERIA, NO_COMPANY_TIP, Feedback, analyze, read
+from course.coach.pipeline import CRITERIA, NO_COMPANY_TIP, Feedback, analyze, keep_or_cut, read
 from course.coach.statements import Classification, classify
 from course.coach.text import MAX_ANALYSED_CHARS
 from course.coach.vocab import MOVE_LABELS
@@ -41,6 +41,7 @@ __all__ = [
     "Feedback",
     "analyze",
     "classify",
+    "keep_or_cut",
     "read",
 ]
 

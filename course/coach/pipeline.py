@@ -122,6 +122,27 @@ def _unique(r: Reading) -> Reading:
     return Reading(r.text, kept, r.words, r.seconds, r.profile, r.stems)
 
 
+#: Moves that a sentence should be cut for (a digression or a hedge), and the flags likewise.
+CUT_MOVES = ("digression", "hedge")
+CUT_FLAGS = ("implausible_claim", "hedging")
+
+
+def keep_or_cut(sentence: str, company: Any = None) -> tuple[str, str]:
+    """Whether one sentence belongs in an answer ("keep") or not ("cut"), and why, in words."""
+    r = read(sentence, company)
+    cut = [s for s in r.sentences if s.move in CUT_MOVES]
+    if cut:
+        return "cut", cut[0].label + (
+            f": {', '.join(cut[0].digressions)}" if cut[0].digressions else ""
+        )
+    flags = _flags(r, {"aspiration": 3, "alignment": 3})
+    found = [f for f in CUT_FLAGS if f in flags]
+    if found:
+        return "cut", found[0].replace("_", " ")
+    moves = [s.label for s in r.sentences if s.move != "other"]
+    return "keep", ", ".join(moves) or "context"
+
+
 def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedback:
     """Score a drafted answer on the six rubric criteria, with flags and tips that quote it.
 
