@@ -1,0 +1,135 @@
+"""The coach evaluation set is well formed: enough drafts, personas and companies, levels in range.
+
+Reads tests/data/coach/eval/ (see its README.md). This checks the data's shape only; it never runs
+the coach, so reading holdout.yaml here tunes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "tests" / "data" / "coach" / "eval"
+RUBRIC = yaml.safe_load((ROOT / "course/content/rubric.yaml").read_text("utf-8"))
+CRITERIA = [c["id"] for c in RUBRIC["criteria"]]
+FLAGS = {
+    "no_aspiration", "only_goals", "job_title_only", "exit_plan", "salary_focus", "personal_life",
+    "your_job", "negative", "too_short", "too_long", "cliche", "repetition", "keyword_list",
+    "echo_prompt",
+}  # fmt: skip
+MOVES = {
+    "aspiration", "goal", "company", "skills", "evidence", "contribution", "digression", "hedge",
+    "other",
+}  # fmt: skip
+GAMING_KINDS = {"repeat", "keyword_list", "third_person", "echo", "fragments", "stuffing"}
+PERSONAS = {
+    "graduate", "career_changer", "returner", "apprentice", "experienced_mover", "internal",
+    "intern", "second_language", "school_leaver", "reserved",
+}  # fmt: skip
+
+
+def load(name: str) -> Any:
+    """One YAML file of the evaluation set."""
+    return yaml.safe_load((EVAL / name).read_text("utf-8"))
+
+
+DEV = load("dev.yaml")["drafts"]
+HOLDOUT = load("holdout.yaml")["drafts"]
+GAMING = load("gaming.yaml")["drafts"]
+SENTENCES = load("sentences.yaml")["sentences"]
+EXTRA = load("companies.yaml")["companies"]
+SHIPPED = {p.stem for p in (ROOT / "course/content/companies").glob("*.yaml")}
+COMPANIES = SHIPPED | set(EXTRA)
+
+
+def band(draft: dict[str, Any]) -> str:
+    """Weak (6-10), middling (11-14) or strong (15-18) by the hand total."""
+    total = sum(draft["levels"].values())
+    return "weak" if total <= 10 else "middling" if total <= 14 else "strong"
+
+
+def test_counts() -> None:
+    drafts = DEV + HOLDOUT
+    assert len(drafts) >= 200
+    assert len(HOLDOUT) >= 60
+    assert len({d["persona"] for d in drafts}) >= 10
+    assert len({d["company"] for d in drafts}) >= 6
+    assert len(GAMING) >= 25
+    assert len(SENTENCES) >= 300
+
+
+def test_ids_unique_and_holdout_disjoint() -> None:
+    ids = [x["id"] for x in DEV + HOLDOUT + GAMING + SENTENCES]
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
+    assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
+    assert all(d["id"].startswith("h-") for d in HOLDOUT)
+    assert all(d["id"].startswith("d-") for d in DEV)
+
+
+@pytest.mark.parametrize("draft", DEV + HOLDOUT, ids=lambda d: d["id"])
+def test_draft_shape(draft: dict[str, Any]) -> None:
+    assert draft["persona"] in PERSONAS
+    assert draft["company"] in COMPANIES
+    assert list(draft["levels"]) == CRITERIA
+    assert all(v in (1, 2, 3) for v in draft["levels"].values())
+    assert set(draft["flags"]) <= FLAGS
+    assert draft["note"].strip() and draft["text"].strip()
+    words = len(draft["text"].split())
+    assert 3 <= words <= 400
+    if "too_short" in draft["flags"]:
+        assert draft["levels"]["concision"] == 1 and words < 45
+    if "too_long" in draft["flags"]:
+        assert draft["levels"]["concision"] <= 2 and words > 260
+
+
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_every_persona_in_every_band(split: str) -> None:
+    seen: dict[str, set[str]] = defaultdict(set)
+    for d in DEV if split == "dev" else HOLDOUT:
+        seen[d["persona"]].add(band(d))
+    assert set(seen) == PERSONAS
+    assert {p: b for p, b in seen.items() if b != {"weak", "middling", "strong"}} == {}
+
+
+def test_extra_companies_have_the_shipped_shape() -> None:
+    shipped = yaml.safe_load(next((ROOT / "course/content/companies").glob("*.yaml")).read_text())
+    assert not set(EXTRA) & SHIPPED
+    for profile in EXTRA.values():
+        assert set(profile) == set(shipped)
+        assert all(profile[k] for k in ("values", "plans", "skills"))
+
+
+@pytest.mark.parametrize("draft", GAMING, ids=lambda d: d["id"])
+def test_gaming_shape(draft: dict[str, Any]) -> None:
+    assert draft["max_total"] == 11
+    assert draft["company"] in COMPANIES
+    assert draft["kind"] in GAMING_KINDS
+    assert set(draft["flags"]) <= FLAGS
+    assert draft["text"].strip()
+
+
+def test_gaming_covers_every_trick() -> None:
+    assert Counter(d["kind"] for d in GAMING).keys() == GAMING_KINDS
+
+
+def test_sentences() -> None:
+    holdout_drafts = {d["id"] for d in HOLDOUT}
+    dev_drafts = {d["id"] for d in DEV}
+    for s in SENTENCES:
+        assert s["move"] in MOVES, s["id"]
+        assert isinstance(s["holdout"], bool), s["id"]
+        assert s["text"].strip(), s["id"]
+        if s["source"] != "new":
+            assert s["source"] in (holdout_drafts if s["holdout"] else dev_drafts), s["id"]
+            assert s.get("company") in COMPANIES, s["id"]
+    assert len({s["text"] for s in SENTENCES}) == len(SENTENCES)
+    share = sum(s["holdout"] for s in SENTENCES) / len(SENTENCES)
+    assert 0.25 <= share <= 0.40
+    assert {s["move"] for s in SENTENCES if s["holdout"]} == MOVES
+    assert {s["move"] for s in SENTENCES if not s["holdout"]} == MOVES
