@@ -133,3 +133,19 @@ def test_sentences() -> None:
     assert 0.25 <= share <= 0.40
     assert {s["move"] for s in SENTENCES if s["holdout"]} == MOVES
     assert {s["move"] for s in SENTENCES if not s["holdout"]} == MOVES
+
+
+@pytest.mark.parametrize("draft", DEV + HOLDOUT, ids=lambda d: d["id"])
+def test_flags_agree_with_levels(draft: dict[str, Any]) -> None:
+    """The README's reading of the rubric, applied the same way to every draft."""
+    levels, flags = draft["levels"], set(draft["flags"])
+    no_direction = {"no_aspiration", "only_goals", "job_title_only", "your_job"}
+    assert (levels["aspiration"] == 1) == bool(flags & no_direction)
+    if "exit_plan" in flags:
+        assert levels["relevance"] == 1
+    if flags & {"salary_focus", "personal_life", "negative"}:
+        assert levels["relevance"] <= 2
+    if levels["relevance"] == 1:
+        assert flags & {"exit_plan", "salary_focus", "personal_life", "negative"}
+    if "cliche" in flags:
+        assert levels["authenticity"] <= 2
