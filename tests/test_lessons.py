@@ -114,6 +114,9 @@ def right_answers() -> dict[str, dict[str, Any]]:
         "00-start-here": {"warm-up": _quiz("warm-up", True)},
         "01-aspirations-vs-goals": {
             "classify-statements": _classify_key("classify-statements"),
+            "what-matters": {"helping": {"matters": 2}, "data": {"matters": 1}},
+            "strengths": {"good-at": "Timetables", "want-more": "Planning whole routes"},
+            "drafted-aspiration": "I want to make public transport the easy choice for everyone",
             "stepping-stone": {
                 "aspiration": "Become a planner who makes public transport the easy choice",
                 "goal": "Finish a transport-planning short course and redo one timetable",
@@ -149,6 +152,7 @@ def wrong_answers() -> dict[str, dict[str, Any]]:
         "00-start-here": {"warm-up": _quiz("warm-up", False)},
         "01-aspirations-vs-goals": {
             "classify-statements": _classify_wrong("classify-statements"),
+            "drafted-aspiration": "Finish a transport-planning course by March",
             "stepping-stone": _form("stepping-stone", blank),
         },
         "02-research-the-company": {
@@ -188,6 +192,8 @@ def hostile_answers() -> dict[str, dict[str, Any]]:
         "00-start-here": {"warm-up": {"why-asked": SCRIPT, SCRIPT: "fit"}},
         "01-aspirations-vs-goals": {
             "classify-statements": {"s01": SCRIPT, SCRIPT: "goal"},
+            "strengths": form("strengths"),
+            "drafted-aspiration": BIG,
             "stepping-stone": form("stepping-stone"),
         },
         "02-research-the-company": {
@@ -402,6 +408,9 @@ def test_a_learner_who_gets_everything_right(repo_copy):
         "00-start-here": ["warm-up: 2/2"],
         "01-aspirations-vs-goals": [
             f"classify-statements: {n_classify}/{n_classify}",
+            "what-matters: 2/12",
+            "strengths: 2/2",
+            "drafted-aspiration: reads as an aspiration",
             "stepping-stone: 4/4",
         ],
         "02-research-the-company": [
@@ -409,15 +418,15 @@ def test_a_learner_who_gets_everything_right(repo_copy):
             "company-choice: own",
             "company-profile: 6/6",
         ],
-        "03-align-your-aspirations": ["align-amira: 7/7", "my-aspirations: 2/2"],
+        "03-align-your-aspirations": ["align-amira: 5/5", "my-aspirations: 2/2"],
         "04-keep-it-relevant": ["belongs-in-answer: 12/12", "method: 7/7"],
         "06-practice-and-reflect": ["peer-feedback: 3/3", "reflection: 3/3"],
     }
     for lesson_id, wanted in expected.items():
         for line in wanted:
             assert line in text[lesson_id], f"{lesson_id}: {line!r} not in {text[lesson_id]}"
-    # Three aspirations x (3 values + 2 plans), every cell rated.
-    assert "alignment-matrix: 15/15" in text["03-align-your-aspirations"]
+    # Three aspirations x (3 values + 2 plans + 3 skills), every cell rated.
+    assert "alignment-matrix: 24/24" in text["03-align-your-aspirations"]
     draft_line = next(t for t in text["05-draft-your-answer"] if t.startswith("draft-answer:"))
     score = int(re.search(r"coach score (\d+)/18", draft_line)[1])
     # The strong draft opens "In the long run I want to become a transport planner who makes
@@ -438,7 +447,7 @@ def test_a_learner_who_gets_everything_right(repo_copy):
     nb01 = results["01-aspirations-vs-goals"][0]
     assert any("your goal" in h and "due in 6 months" in h for h in html_strings(nb01))
     nb03 = results["03-align-your-aspirations"][0]
-    assert any("15 of 15 rated" in h for h in html_strings(nb03))
+    assert any("24 of 24 rated" in h for h in html_strings(nb03))
     assert images(results["05-draft-your-answer"][0]) == 1, "the radar chart of the draft"
     assert any("Coach score: " in h for h in html_strings(results["05-draft-your-answer"][0]))
     # Running again with answers = None (a learner coming back) restores, and writes nothing.
@@ -465,6 +474,7 @@ def test_a_learner_who_gets_everything_wrong(repo_copy):
         "00-start-here": ["warm-up: 0/2"],
         "01-aspirations-vs-goals": [
             f"classify-statements: 0/{n}",
+            "drafted-aspiration: reads as a goal",
             "stepping-stone: not attempted (0/4)",
         ],
         "02-research-the-company": [
@@ -473,7 +483,7 @@ def test_a_learner_who_gets_everything_wrong(repo_copy):
             "company-profile: not attempted (0/6)",
         ],
         "03-align-your-aspirations": [
-            "align-amira: 0/7",
+            "align-amira: 0/5",
             "my-aspirations: not attempted (0/2)",
             "alignment-matrix: not attempted (0/0)",
         ],
@@ -512,6 +522,8 @@ def test_hostile_text_is_saved_intact_and_always_shown_escaped(repo_copy):
     # Every free-text answer round-trips exactly, 1 MB strings and scripts included.
     free_text = [
         ("01-aspirations-vs-goals", "stepping-stone"),
+        ("01-aspirations-vs-goals", "strengths"),
+        ("01-aspirations-vs-goals", "drafted-aspiration"),
         ("02-research-the-company", "company-profile"),
         ("03-align-your-aspirations", "my-aspirations"),
         ("05-draft-your-answer", "draft-answer"),

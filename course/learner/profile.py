@@ -207,11 +207,11 @@ def matrix_rows(aspirations: Any) -> list[tuple[str, str]]:
 
 
 def matrix_columns(company: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """(id, label) for each value and future plan of a company profile."""
+    """(id, label) for each value, plan and skill of a company profile (lesson 03's columns)."""
     if not isinstance(company, Mapping):
         return []
     columns = []
-    for field, kind in (("values", "value"), ("plans", "plan")):
+    for field, kind in (("values", "value"), ("plans", "plan"), ("skills", "skill")):
         entries = company.get(field) or []
         if not isinstance(entries, Sequence) or isinstance(entries, str):
             continue
