@@ -43,6 +43,8 @@ COMPANY = {
     "skills": ["SQL", "Python", "data visualisation", "explaining findings to non-specialists"],
 }
 
+#: A realistic draft of over 300 words in which no sentence repeats (a repeated sentence is
+#: flagged and dropped, which would make the timing flatter than a real draft's).
 _PARAGRAPH = (
     "Long term, I want to become an analyst whose work changes how patients are cared for. "
     "Right now the most useful step is getting very good at the fundamentals, which is why this "
@@ -52,13 +54,27 @@ _PARAGRAPH = (
     "evidence over opinion. Your move into preventive-care analytics is exactly the area I'd "
     "like to grow into. In return I'd bring careful work with sensitive data and clear "
     "explanations, and I'm ready to take on the messy problems nobody has got round to yet. "
+    "At the clinic I also checked each weekly extract against the booking system before it "
+    "went out. When a number looked wrong I traced it back to the form it came from. The "
+    "practice manager asked me to write the steps down so that others could repeat them, and "
+    "that write-up is still how the clinic runs its Monday report. In my final year I wrote a "
+    "dissertation on missed appointments in rural practices, using three years of anonymised "
+    "records. The hardest part was agreeing the definitions with the clinicians first, which "
+    "taught me to explain a chart to people who have no time for charts. In the first year I "
+    "would like to own one recurring report end to end and learn how your team protects "
+    "patient privacy in practice. After that I want to help build the open dashboards you "
+    "plan for public-health partners. I believe the combination of careful data work and "
+    "plain explanations is what preventive care needs, and I would like to be one of the "
+    "people who makes it work here. I am also keen to mentor new analysts once I know the "
+    "data well, because the people who helped me most were the ones who showed their "
+    "working. That is the kind of analyst I want to be at Northwind."
 )
 
 
 def draft_of(words: int) -> str:
-    """A realistic draft cut to exactly `words` words."""
-    tokens = (_PARAGRAPH * (words // 100 + 2)).split()
-    return " ".join(tokens[:words])
+    """A realistic draft cut to exactly `words` words (sentences repeat only beyond ~330)."""
+    tokens = (_PARAGRAPH + " ") * (words // 300 + 1)
+    return " ".join(tokens.split()[:words])
 
 
 def hostile_inputs() -> dict[str, Any]:

@@ -50,10 +50,7 @@ class Reading:
     @property
     def builds(self) -> bool:
         """The present part of the shape: the role named with what it will teach."""
-        return any(s.move == "skills" for s in self.sentences) or any(
-            s.learning and (s.role or (i > 0 and self.sentences[i - 1].role))
-            for i, s in enumerate(self.sentences)
-        )
+        return any(s.builds for s in self.sentences)
 
     @property
     def company_hits(self) -> set[int]:

@@ -12,7 +12,8 @@ import functools
 from pathlib import Path
 
 from course.coach.moves import Sentence
-from course.coach.text import normalise, words
+from course.coach.profile import Profile
+from course.coach.text import normalise, stems, words
 from course.coach.vocab import FIRST_PERSON, FUNCTION_WORDS
 
 #: The highest total a gamed draft can get.
@@ -47,6 +48,43 @@ def keyword_list(text: str, sentences: list[Sentence]) -> bool:
         return False
     share = sum(t in FUNCTION_WORDS for t in tokens) / len(tokens)
     return share < _MIN_FUNCTION_SHARE
+
+
+#: A value, plan or skill is copied when most of its words are in one sentence ...
+_COPIED_SHARE = 0.6
+#: ... and a draft that copies this many of them, this many a sentence on average (a real
+#: answer ties one or two to itself; a stuffed one lists them), or one sentence this many.
+_STUFFED_DRAFT, _STUFFED_DENSITY, _STUFFED_SENTENCE = 7, 1.5, 5
+#: Short sentences cut from one template ("I aspire to X. I aspire to Y. ..."): how short,
+#: and how many sharing their first two words make a template rather than a style.
+_TEMPLATE_WORDS, _TEMPLATE_SENTENCES = 8, 6
+
+
+def copied_items(sentence: Sentence, profile: Profile) -> int:
+    """How many of the profile's values, plans and skills a sentence copies."""
+    own = stems(sentence.text)
+    return sum(len(item & own) >= max(1, _COPIED_SHARE * len(item)) for item in profile.listed)
+
+
+def stuffed(sentences: list[Sentence], profile: Profile | None) -> bool:
+    """The company's own list of values, plans and skills pasted in, rather than tied to you."""
+    if profile is None or not profile.listed:
+        return False
+    counts = [copied_items(s, profile) for s in sentences]
+    total = sum(counts)
+    dense = total >= _STUFFED_DRAFT and total >= _STUFFED_DENSITY * len(counts)
+    return dense or max(counts, default=0) >= _STUFFED_SENTENCE
+
+
+def templated(sentences: list[Sentence]) -> list[Sentence]:
+    """Short sentences that repeat one frame ("I aspire to X.", "I aspire to Y.", ...)."""
+    groups: dict[tuple[str, ...], list[Sentence]] = {}
+    for s in sentences:
+        tokens = words(s.text)
+        if 2 <= len(tokens) <= _TEMPLATE_WORDS:
+            groups.setdefault(tuple(tokens[:2]), []).append(s)
+    framed = [s for group in groups.values() if len(group) >= 3 for s in group[1:]]
+    return framed if len(framed) + 2 >= _TEMPLATE_SENTENCES else []
 
 
 def no_first_person(text: str) -> bool:
@@ -87,12 +125,14 @@ def echoes(sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def flags(text: str, sentences: list[Sentence]) -> dict[str, list[Sentence]]:
+def flags(
+    text: str, sentences: list[Sentence], profile: Profile | None = None
+) -> dict[str, list[Sentence]]:
     """Gaming flag -> the sentences it is about (empty list: the whole draft)."""
     out: dict[str, list[Sentence]] = {}
-    if rep := repeated(sentences):
+    if rep := repeated(sentences) or templated(sentences):
         out["repetition"] = rep
-    if keyword_list(text, sentences):
+    if keyword_list(text, sentences) or stuffed(sentences, profile):
         out["keyword_list"] = []
     echoed = echoes(sentences)
     if echoed and (len(echoed) >= 2 or 3 * len(echoed) >= len(sentences)):

@@ -50,7 +50,7 @@ class Sentence:
     company: tuple[int, ...] = ()  # profile items it echoes
     names_company: bool = False
     role: bool = False  # refers to the role
-    learning: bool = False  # names something to learn
+    builds: bool = False  # the role (here or just before) with something named to learn
     contributes: bool = False
     first_person: bool = False
     features: list[str] = field(default_factory=list)
@@ -180,26 +180,30 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
     if not s.company and profile is None and s.find("generic_specific"):
         s.company = (-1,)
     s.role = s.role or s.find("role_ref") is not None
-    s.learning = s.find("build") is not None and names_learning(text)
     s.contributes = s.find("contribute") is not None
     s.first_person = any(w in FIRST_PERSON for w in words(text))
-    _explain(s, profile)
     return s
 
 
-def _explain(s: Sentence, profile: Profile | None) -> None:
-    """Fill in the features: the phrases behind the sentence's reading."""
-    for key, name in (
-        ("deadline", "time frame"),
-        ("measure", "measure"),
+#: For each move, the patterns whose phrases explain it (features shown to the learner).
+_EXPLAINED_BY = {
+    "goal": (("deadline", "time frame"), ("measure", "measure"), ("intent", "intention")),
+    "aspiration": (
         ("horizon", "long horizon"),
         ("asp_word", "aspiration word"),
         ("open", "open outcome"),
-        ("evidence_action", "past action"),
-        ("contribute", "contribution"),
         ("hedges", "hedge"),
-        ("passive", "passive"),
-    ):
+    ),
+    "skills": (("role_ref", "the role"), ("build", "learning")),
+    "evidence": (("evidence_action", "past action"), ("evidence_context", "past context")),
+    "contribution": (("contribute", "contribution"),),
+    "hedge": (("hedges", "hedge"), ("passive", "passive")),
+}
+
+
+def explain(s: Sentence, profile: Profile | None) -> None:
+    """Fill in the features: the phrases behind the sentence's move (and company ties)."""
+    for key, name in _EXPLAINED_BY.get(s.move, ()):
         if m := s.find(key):
             s.features.append(f"{name}: {snippet(m)}")
     if profile is not None:
@@ -207,11 +211,15 @@ def _explain(s: Sentence, profile: Profile | None) -> None:
     s.features += [f"digression: {flag}" for flag in s.digressions]
 
 
-def assign_moves(sentences: list[Sentence]) -> None:
-    """Give each sentence its move; how the role builds skills may span two sentences."""
+def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> None:
+    """Give each sentence its move, and explain it; how the role builds skills may span two
+    sentences ("This role ..." then "I want to learn ...")."""
     for i, s in enumerate(sentences):
         prev_role = i > 0 and sentences[i - 1].role
-        builds = s.learning and (s.role or prev_role)
+        s.builds = bool(
+            (s.role or prev_role) and s.find("build") is not None and names_learning(s.text)
+        )
+        builds = s.builds
         if s.digressions:
             s.move = "digression"
         elif s.evidence:
@@ -230,3 +238,4 @@ def assign_moves(sentences: list[Sentence]) -> None:
             s.move = "hedge"
         else:
             s.move = "other"
+        explain(s, profile)

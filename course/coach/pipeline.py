@@ -77,7 +77,7 @@ def read(text: Any, company: Any = None) -> Reading:
     except Exception:  # a profile we cannot read is treated as no profile
         prof = None
     sentences = [moves.read_sentence(s, prof) for s in split_sentences(body)]
-    moves.assign_moves(sentences)
+    moves.assign_moves(sentences, prof)
     return Reading(body, sentences, words, seconds_for_words(words), prof, stems(body))
 
 
@@ -153,7 +153,7 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
     r = read(text, company)
     levels, why = _score(_unique(r))
     flags = _flags(r, levels)
-    gamed = gaming.flags(r.text, r.sentences) if r.words else {}
+    gamed = gaming.flags(r.text, r.sentences, r.profile) if r.words else {}
     flags |= set(gamed)
     if gamed:
         gaming.cap(levels, why, "; ".join(sorted(gamed)).replace("_", " "))

@@ -47,6 +47,7 @@ class Profile:
     labels: tuple[str, ...]  # each value and plan as written, for reasons
     job: frozenset[str]  # stems of the role, industry and skills
     role: frozenset[str]  # stems of the role title alone
+    listed: tuple[frozenset[str], ...] = ()  # every value, plan and skill, all their stems
 
     @property
     def specific(self) -> frozenset[str]:
@@ -91,6 +92,17 @@ def read(company: Any) -> Profile | None:
             if item_stems:
                 items.append(item_stems)
                 labels.append(item)
+    listed = [
+        frozenset(stems(item))
+        for name in ("values", "plans", "skills")
+        for item in _field(company, name)
+        if stems(item)
+    ]
     return Profile(
-        frozenset(name_keys), tuple(items), tuple(labels), frozenset(job), frozenset(role)
+        frozenset(name_keys),
+        tuple(items),
+        tuple(labels),
+        frozenset(job),
+        frozenset(role),
+        tuple(listed),
     )
