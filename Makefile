@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8888
+APP_PORT ?= 8866
 LEARNERS ?= 30
 BENCH_RUNS ?= 3
 PY := $(VENV)/bin/python
@@ -19,9 +20,10 @@ IMPLIES_grading := lab
 IMPLIES_test := lab grading
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help lab test test-fast lint bench demo slides docs release clean
+.PHONY: help app lab test test-fast lint bench demo slides docs release clean
 
 help:
+	@echo "make app [APP_PORT=8866] the learner app: every lesson and exercise, no code (Voila)"
 	@echo "make lab [PORT=8888]   start JupyterLab on the lessons (main job)"
 	@echo "make test              lint + the whole test suite (real kernels, nbgrader, browser)"
 	@echo "make test-fast         lint + unit tests only (no notebooks, no browser)"
@@ -41,6 +43,9 @@ $(VENV)/.installed-%-$(HASH): pyproject.toml
 
 lab: $(STAMP_lab)
 	$(PY) -m course lab --port $(PORT)
+
+app: $(STAMP_lab)
+	$(PY) -m course app --port $(APP_PORT)
 
 lint: $(STAMP_test)
 	$(PY) -m ruff check .

@@ -1,0 +1,82 @@
+"""The "Download my work" button: the learner's hand-in zip, offered as a download.
+
+It works in the learner app (Voilà) and in JupyterLab alike: Voilà runs no script of ours and
+serves no zip files, so the link carries the zip itself (a `data:` URI with `download`), shown
+as rich output in an Output widget. A copy is also saved as my-work.zip in the kit folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import datetime
+from typing import Any
+
+from course.learner.handin import HAND_IN_NAME, HandInError, find_root, write_zip
+from course.learner.safe import escape
+
+__all__ = ["download_button", "download_link_html"]
+
+#: Over this size a data: link gets slow to build and to click; the saved file still works.
+MAX_LINK_BYTES = 20 * 1024 * 1024
+
+
+def download_link_html(data: bytes, filename: str = HAND_IN_NAME) -> str:
+    """An anchor that saves `data` as `filename` when clicked (no server, no script)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="cak-download" download="{escape(filename)}" '
+        f'href="data:application/zip;base64,{encoded}">Save {escape(filename)}</a>'
+    )
+
+
+def download_button(start: str | os.PathLike[str] | None = None) -> Any:
+    """A button that packs the learner's graded exercises and offers the zip to save.
+
+    `start` is where to look for the kit folder (default: the notebook's folder). Returns an
+    ipywidgets VBox with `.button`, `.output`, `.make` and `.html` (the HTML last shown).
+    """
+    import ipywidgets as W
+
+    button = W.Button(
+        description="Download my work",
+        icon="download",
+        button_style="primary",
+        tooltip="Pack your graded exercises and answers into one zip to hand in",
+        layout=W.Layout(width="auto"),
+    )
+    output = W.Output()
+
+    def show(html: str, text: str) -> None:
+        box.html = html
+        output.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/html": html, "text/plain": text},
+                "metadata": {},
+            },
+        )
+
+    def make(_button: Any = None) -> None:
+        try:
+            root = find_root(start)
+            saved = write_zip(root)
+        except HandInError as exc:
+            show(f'<div class="cak-warn">{escape(exc)}</div>', str(exc))
+            return
+        data = saved.read_bytes()
+        stamp = datetime.now().strftime("%H:%M")
+        where = (
+            f"A copy is saved as {escape(saved.name)} in {escape(saved.parent)}. Send that file "
+            "to your facilitator as your hand-in."
+        )
+        link = download_link_html(data) if len(data) <= MAX_LINK_BYTES else ""
+        show(
+            f"<div>Your work, packed at {stamp}: {link}<br><small>{where}</small></div>",
+            f"Your work, packed at {stamp}, is saved as {saved}.",
+        )
+
+    button.on_click(make)
+    box = W.VBox([button, output], layout=W.Layout(align_items="flex-start"))
+    box.button, box.output, box.make, box.html = button, output, make, ""
+    return box
