@@ -11,7 +11,6 @@ its git commit and the released exercises' checksums. matplotlib (Agg) is import
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import statistics
 import subprocess
@@ -24,14 +23,11 @@ from typing import Any
 from course import __version__
 from course.grader import keys
 from course.grader.workshop import Workshop
-from course.learner import kinds
+from course.learner import content, kinds, pages, style
+from course.learner.safe import clip
 from course.paths import KIT_ROOT
 
 __all__ = ["ReportData", "collect", "write_report"]
-
-#: Okabe & Ito (2008) colour-blind-safe palette, one colour per assignment.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
-FONT_SIZE = 12
 
 
 @dataclass
@@ -63,13 +59,9 @@ class ReportData:
     provenance: dict[str, Any]
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _short(text: str, limit: int = 46) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+    """A label on one line of at most `limit` characters."""
+    return clip(text, limit)
 
 
 def _plain(text: str) -> str:
@@ -120,13 +112,8 @@ def _provenance(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def collect(workshop: Workshop, names: bool = False) -> ReportData:
-    """Gather the report's data from a graded workshop."""
-    from nbgrader.api import MissingEntry
-
-    from course.learner import content
-
-    assignments = workshop.assignments()
+def _records(workshop: Workshop) -> list[dict[str, Any]]:
+    """The kit's per-learner grading records (results/*.json); unreadable ones are skipped."""
     records = []
     if workshop.results.is_dir():
         for path in sorted(workshop.results.glob("*.json")):
@@ -134,7 +121,13 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
                 records.append(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError):
                 continue
-    texts = {name: keys.exercise_texts(workshop.source_notebook(name)) for name in assignments}
+    return records
+
+
+def _items(
+    records: list[dict[str, Any]], texts: dict[str, dict[str, Any]]
+) -> dict[tuple[str, str, str], Item]:
+    """Every keyed item across the class: how many were right, and the wrong choices made."""
     items: dict[tuple[str, str, str], Item] = {}
     for record in records:
         for name, entry in record.get("assignments", {}).items():
@@ -158,11 +151,23 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
                         wrong = kind.choice_label(entry, item_id, given, _short)
                         if wrong is not None:
                             item.wrong[wrong] += 1
-    flags_path = workshop.root / "flags.json"
+    return items
+
+
+def _flags(workshop: Workshop) -> dict[str, list[str]]:
     try:
-        flags = json.loads(flags_path.read_text(encoding="utf-8"))
+        return json.loads((workshop.root / "flags.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        flags = {}
+        return {}
+
+
+def _learner_rows(
+    workshop: Workshop, assignments: list[str], flags: dict[str, list[str]]
+) -> tuple[list[dict[str, Any]], dict[str, list[float]], int]:
+    """(a row per roster learner with their scores and flags, the rubric scores entered per
+    criterion, how many rubric cells are still ungraded) from the gradebook."""
+    from nbgrader.api import MissingEntry  # nbgrader takes seconds to import: only to report
+
     rubric = content.rubric()
     scores: dict[str, list[float]] = {c.name: [] for c in rubric.criteria}
     ungraded = 0
@@ -197,26 +202,40 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
         row["total"] = sum(s[0] for s in got)
         row["max_total"] = sum(maxima.values())
         row["handed_in"] = bool(got)
+    return learners, scores, ungraded
+
+
+def _label(learners: list[dict[str, Any]], names: bool) -> None:
+    """Best total first; ids become "Learner N" unless `names`."""
     learners.sort(key=lambda r: (-r["total"], r["id"]))
     for n, row in enumerate(learners, start=1):
         row["label"] = row["id"] if names else f"Learner {n}"
         if not names:
             del row["id"]
 
-    def position(item: Item) -> tuple[str, int, int]:
-        """Notebook order: exercises as the notebook shows them, items in their given order."""
-        exercises = list(texts.get(item.assignment, {}))
-        order = list(texts.get(item.assignment, {}).get(item.exercise, {}).get("items", {}))
-        return (
-            item.assignment,
-            exercises.index(item.exercise) if item.exercise in exercises else len(exercises),
-            order.index(item.item) if item.item in order else len(order),
-        )
 
+def _position(texts: dict[str, dict[str, Any]], item: Item) -> tuple[str, int, int]:
+    """Notebook order: exercises as the notebook shows them, items in their given order."""
+    exercises = list(texts.get(item.assignment, {}))
+    order = list(texts.get(item.assignment, {}).get(item.exercise, {}).get("items", {}))
+    return (
+        item.assignment,
+        exercises.index(item.exercise) if item.exercise in exercises else len(exercises),
+        order.index(item.item) if item.item in order else len(order),
+    )
+
+
+def collect(workshop: Workshop, names: bool = False) -> ReportData:
+    """Gather the report's data from a graded workshop."""
+    assignments = workshop.assignments()
+    texts = {name: keys.exercise_texts(workshop.source_notebook(name)) for name in assignments}
+    items = _items(_records(workshop), texts)
+    learners, scores, ungraded = _learner_rows(workshop, assignments, _flags(workshop))
+    _label(learners, names)
     return ReportData(
         assignments,
         learners,
-        sorted(items.values(), key=position),
+        sorted(items.values(), key=lambda item: _position(texts, item)),
         scores,
         ungraded,
         _provenance(workshop),
@@ -225,79 +244,79 @@ def collect(workshop: Workshop, names: bool = False) -> ReportData:
 
 # --------------------------------------------------------------------------- figures
 
+#: Tick labels of long item lists: the smallest size the kit's figures draw.
+DENSE = style.MIN_FONT_SIZE
+
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # matplotlib only when the report is drawn
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    return fig
+    return Figure(figsize=(width, height), dpi=style.DPI, layout="constrained")
 
 
 def _save(fig: Any, path: Path) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
-    fig.savefig(path, format="png", dpi=100)
+    fig.savefig(path, format="png", dpi=style.DPI)
     return path
-
-
-def _colour(assignments: list[str], name: str) -> str:
-    return PALETTE[assignments.index(name) % len(PALETTE)] if name in assignments else "#555555"
 
 
 def fig_distribution(data: ReportData, path: Path) -> tuple[Path, str]:
     percents = [100 * r["total"] / r["max_total"] for r in data.learners if r["handed_in"]]
-    fig = _figure(8, 4.5)
-    ax = fig.add_subplot()
-    bins = list(range(0, 101, 10))
-    ax.hist(percents, bins=bins, color=PALETTE[0], edgecolor="white")
-    ax.set_xlim(0, 100)
-    ax.set_xticks(bins)
-    ax.set_xlabel("Total score (% of the maximum, all assignments)", fontsize=FONT_SIZE)
-    ax.set_ylabel("Learners", fontsize=FONT_SIZE)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title("Score distribution", fontsize=FONT_SIZE + 2)
-    if percents:
-        mean = statistics.mean(percents)
-        ax.axvline(mean, color="#000000", linestyle="--", linewidth=1.5)
-        ax.annotate(
-            f"mean {mean:.0f}%",
-            (mean, 0.95),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=FONT_SIZE - 1,
-            va="top",
-        )
-    ax.tick_params(labelsize=FONT_SIZE - 1)
+    with style.apply():
+        fig = _figure(8, 4.5)
+        ax = fig.add_subplot()
+        bins = list(range(0, 101, 10))
+        ax.hist(percents, bins=bins, color=style.SERIES[0], edgecolor="white")
+        ax.set_xlim(0, 100)
+        ax.set_xticks(bins)
+        ax.set_xlabel("Total score (% of the maximum, all assignments)")
+        ax.set_ylabel("Learners")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title("Score distribution")
+        if percents:
+            mean = statistics.mean(percents)
+            ax.axvline(mean, color=style.OKABE_ITO["black"], linestyle="--", linewidth=1.5)
+            ax.annotate(
+                f"mean {mean:.0f}%",
+                (mean, 0.95),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="top",
+            )
+        saved = _save(fig, path)
     description = f"Histogram of {len(percents)} learners' total scores in 10-point bands" + (
         f"; mean {statistics.mean(percents):.0f}%." if percents else "."
     )
-    return _save(fig, path), description
+    return saved, description
 
 
 def fig_difficulty(data: ReportData, path: Path) -> tuple[Path, str]:
     items = [i for i in data.items if i.seen]
-    height = max(3.0, 0.3 * len(items) + 1.5)
-    fig = _figure(10, height)
-    ax = fig.add_subplot()
-    labels = [_plain(f"{i.assignment[:2]} {_short(i.label, 52)}") for i in items]
-    values = [100 * i.fraction for i in items]
-    colours = [_colour(data.assignments, i.assignment) for i in items]
-    y = list(range(len(items)))[::-1]
-    ax.barh(y, values, color=colours)
-    ax.set_ylim(-0.6, len(items) - 0.4)
-    ax.set_yticks(y, labels, fontsize=FONT_SIZE - 3)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Learners who got it right (%)", fontsize=FONT_SIZE)
-    ax.set_title("Per-item difficulty (shorter bar: harder item)", fontsize=FONT_SIZE + 2)
-    ax.axvline(50, color="#999999", linewidth=1, linestyle=":")
-    ax.tick_params(axis="x", labelsize=FONT_SIZE - 1)
+    with style.apply():
+        fig = _figure(11, max(3.0, 0.4 * len(items) + 1.5))
+        ax = fig.add_subplot()
+        labels = [_plain(f"{i.assignment[:2]} {_short(i.label, 52)}") for i in items]
+        y = list(range(len(items)))[::-1]
+        ax.barh(
+            y,
+            [100 * i.fraction for i in items],
+            color=[style.series_colour(data.assignments, i.assignment) for i in items],
+        )
+        ax.set_ylim(-0.6, len(items) - 0.4)
+        ax.set_yticks(y, labels, fontsize=DENSE)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Learners who got it right (%)")
+        ax.set_title("Per-item difficulty (shorter bar: harder item)")
+        ax.axvline(50, color="#999999", linewidth=1, linestyle=":")
+        saved = _save(fig, path)
     hardest = min(items, key=lambda i: i.fraction) if items else None
     description = f"Bar per graded item ({len(items)} items), the share of learners right" + (
         f"; hardest: {hardest.label} ({100 * hardest.fraction:.0f}%)." if hardest else "."
     )
-    return _save(fig, path), description
+    return saved, description
 
 
 def misconceptions(data: ReportData, top: int = 10) -> list[tuple[Item, str, int]]:
@@ -313,86 +332,76 @@ def misconceptions(data: ReportData, top: int = 10) -> list[tuple[Item, str, int
 
 def fig_misconceptions(data: ReportData, path: Path) -> tuple[Path, str]:
     rows = misconceptions(data)
-    fig = _figure(10, max(3.0, 0.55 * len(rows) + 1.6))
-    ax = fig.add_subplot()
-    if not rows:
-        ax.text(0.5, 0.5, "No wrong choices recorded", ha="center", va="center")
-        ax.set_axis_off()
-        return _save(fig, path), "No wrong choices were recorded."
-    y = list(range(len(rows)))[::-1]
-    values = [100 * count / max(1, item.seen) for item, _c, count in rows]
-    labels = [
-        _plain(f"{item.assignment[:2]} {_short(item.label, 40)}\n\u2192 {_short(c, 44)}")
-        for item, c, _n in rows
-    ]
-    ax.barh(y, values, color=[_colour(data.assignments, r[0].assignment) for r in rows])
-    ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_yticks(y, labels, fontsize=FONT_SIZE - 3)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Learners who made this wrong choice (%)", fontsize=FONT_SIZE)
-    ax.set_title("Most common wrong choices", fontsize=FONT_SIZE + 2)
-    ax.tick_params(axis="x", labelsize=FONT_SIZE - 1)
+    with style.apply():
+        fig = _figure(11, max(3.0, 0.7 * len(rows) + 1.6))
+        ax = fig.add_subplot()
+        if not rows:
+            ax.text(0.5, 0.5, "No wrong choices recorded", ha="center", va="center")
+            ax.set_axis_off()
+            return _save(fig, path), "No wrong choices were recorded."
+        y = list(range(len(rows)))[::-1]
+        values = [100 * count / max(1, item.seen) for item, _c, count in rows]
+        labels = [
+            _plain(f"{item.assignment[:2]} {_short(item.label, 40)}\n\u2192 {_short(c, 44)}")
+            for item, c, _n in rows
+        ]
+        colours = [style.series_colour(data.assignments, r[0].assignment) for r in rows]
+        ax.barh(y, values, color=colours)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_yticks(y, labels, fontsize=DENSE)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Learners who made this wrong choice (%)")
+        ax.set_title("Most common wrong choices")
+        saved = _save(fig, path)
     item, choice, count = rows[0]
     description = (
         f"The {len(rows)} most frequent wrong choices; the top one: {item.label} answered "
         f"'{choice}' by {count} of {item.seen} learners."
     )
-    return _save(fig, path), description
+    return saved, description
 
 
 def fig_rubric(data: ReportData, path: Path) -> tuple[Path, str]:
     names = list(data.rubric)
     means = [statistics.mean(v) if v else 0.0 for v in data.rubric.values()]
     counts = [len(v) for v in data.rubric.values()]
-    fig = _figure(8, 4.5)
-    ax = fig.add_subplot()
-    bars = ax.bar(names, means, color=PALETTE[2])
-    ax.set_ylim(0, 3.6)  # room for the labels above full bars
-    ax.set_yticks([0, 1, 2, 3])
-    ax.set_ylabel("Mean score (0 to 3)", fontsize=FONT_SIZE)
-    ax.set_title("Rubric criteria: mean of the hand-graded scores", fontsize=FONT_SIZE + 2)
-    ax.tick_params(labelsize=FONT_SIZE - 1)
-    for bar, mean, count in zip(bars, means, counts, strict=True):
-        text = f"{mean:.1f}\n(n={count})" if count else "not graded"
-        ax.annotate(
-            text,
-            (bar.get_x() + bar.get_width() / 2, mean),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=FONT_SIZE - 2,
-        )
+    with style.apply():
+        fig = _figure(9, 4.8)
+        ax = fig.add_subplot()
+        bars = ax.bar(names, means, color=style.SERIES[2])
+        ax.set_ylim(0, 3.6)  # room for the labels above full bars
+        ax.set_yticks([0, 1, 2, 3])
+        ax.set_ylabel("Mean score (0 to 3)")
+        ax.set_title("Rubric criteria: mean of the hand-graded scores")
+        for bar, mean, count in zip(bars, means, counts, strict=True):
+            ax.annotate(
+                f"{mean:.1f}\n(n={count})" if count else "not graded",
+                (bar.get_x() + bar.get_width() / 2, mean),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=DENSE,
+            )
+        saved = _save(fig, path)
     graded = max(counts) if counts else 0
     if graded:
         low = names[means.index(min(means))]
         description = f"Mean rubric score per criterion over {graded} drafts; lowest: {low}."
     else:
         description = "No rubric scores have been entered in the formgrader yet."
-    return _save(fig, path), description
+    return saved, description
 
 
 # --------------------------------------------------------------------------- HTML
 
-CSS = """
-body {font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem;
-  color: #1a1a1a; line-height: 1.45;}
-table {border-collapse: collapse; margin: 0.5rem 0 1.5rem;}
-th, td {border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left;}
-th {background: #eef2f7;}
-td.num {text-align: right; font-variant-numeric: tabular-nums;}
-img {max-width: 100%; height: auto; border: 1px solid #ddd;}
-figure {margin: 1rem 0 2rem;}
-figcaption {color: #333; font-size: 0.95rem;}
-code {font-size: 0.9rem;}
-"""
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
 
 
-def _pct(values: list[float]) -> str:
-    return f"{statistics.mean(values):.0f}%" if values else "-"
-
-
-def _summary_rows(data: ReportData) -> str:
+def _summary(data: ReportData) -> list[dict[str, Any]]:
+    """One row per assignment: how many handed in, mean, median, lowest, highest, flagged."""
     rows = []
     for name in data.assignments:
         got = [r["scores"][name] for r in data.learners if r["scores"].get(name)]
@@ -400,57 +409,24 @@ def _summary_rows(data: ReportData) -> str:
         flagged = sum(
             1 for r in data.learners if any(str(f).startswith(f"{name}:") for f in r["flags"])
         )
-        cells = [
-            _esc(name),
-            str(len(got)),
-            _pct(percents),
-            f"{statistics.median(percents):.0f}%" if percents else "-",
-            f"{min(percents):.0f}%" if percents else "-",
-            f"{max(percents):.0f}%" if percents else "-",
-            str(flagged),
-        ]
-        rows.append(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{c}</td>' if i else f"<td>{c}</td>" for i, c in enumerate(cells)
-            )
-            + "</tr>"
+        figures = (
+            [statistics.mean(percents), statistics.median(percents), min(percents), max(percents)]
+            if percents
+            else []
         )
-    return "".join(rows)
-
-
-def _learner_rows(data: ReportData) -> str:
-    rows = []
-    for r in data.learners:
-        cells = [f"<td>{_esc(r['label'])}</td>"]
-        for name in data.assignments:
-            s = r["scores"].get(name)
-            cells.append(
-                f'<td class="num">{s[0]:g}/{s[1]:g}</td>' if s else '<td class="num">-</td>'
-            )
-        cells.append(f'<td class="num">{r["total"]:g}/{r["max_total"]:g}</td>')
-        cells.append(f'<td class="num">{len(r["flags"])}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return "".join(rows)
-
-
-def _flag_list(data: ReportData) -> str:
-    parts = []
-    for r in data.learners:
-        if r["flags"]:
-            items = "".join(f"<li>{_esc(f)}</li>" for f in r["flags"])
-            parts.append(f"<li>{_esc(r['label'])}<ul>{items}</ul></li>")
-    return f"<ul>{''.join(parts)}</ul>" if parts else "<p>No learner was flagged.</p>"
-
-
-def _misconception_rows(data: ReportData) -> str:
-    rows = []
-    for item, choice, count in misconceptions(data):
         rows.append(
-            f"<tr><td>{_esc(item.assignment)}</td><td>{_esc(item.label)}</td>"
-            f'<td>{_esc(choice)}</td><td class="num">{count} of {item.seen}</td></tr>'
+            {
+                "name": name,
+                "handed_in": len(got),
+                "figures": [_percent(v) for v in figures] or ["-"] * 4,
+                "flagged": flagged,
+            }
         )
-    return "".join(rows)
+    return rows
+
+
+def _score(score: tuple[float, float] | None) -> str:
+    return f"{score[0]:g}/{score[1]:g}" if score else "-"
 
 
 def write_report(workshop: Workshop, names: bool = False) -> Path:
@@ -464,61 +440,30 @@ def write_report(workshop: Workshop, names: bool = False) -> Path:
         ("Misconceptions", fig_misconceptions(data, out / "misconceptions.png")),
         ("Rubric criteria", fig_rubric(data, out / "rubric-criteria.png")),
     ]
-    handed_in = sum(1 for r in data.learners if r["handed_in"])
-    head = "".join(f"<th>{_esc(n.split('-', 1)[0])}</th>" for n in data.assignments)
-    prov = data.provenance
-    checksum_rows = "".join(
-        f"<tr><td>{_esc(name)}</td><td><code>{_esc(c['release'][:16])}</code></td>"
-        f"<td>{'same' if c['same'] else 'DIFFERENT from the kit exercises/'}</td></tr>"
-        for name, c in prov["exercises"].items()
+    page = pages.render(
+        "report/index.html.j2",
+        names=names,
+        learners=[
+            {
+                "label": r["label"],
+                "scores": [_score(r["scores"].get(name)) for name in data.assignments],
+                "total": f"{r['total']:g}/{r['max_total']:g}",
+                "flags": r["flags"],
+            }
+            for r in data.learners
+        ],
+        handed_in=sum(1 for r in data.learners if r["handed_in"]),
+        columns=[name.split("-", 1)[0] for name in data.assignments],
+        summary=_summary(data),
+        rubric_ungraded=data.rubric_ungraded,
+        figures=[
+            {"file": path.name, "title": title, "description": description}
+            for title, (path, description) in figures
+        ],
+        misconceptions=misconceptions(data),
+        provenance=data.provenance,
     )
-    figure_html = "".join(
-        f'<figure><img src="{_esc(path.name)}" alt="{_esc(desc)}">'
-        f"<figcaption><b>{_esc(title)}.</b> {_esc(desc)}</figcaption></figure>"
-        for title, (path, desc) in figures
-    )
-    pending = (
-        f"<p>{data.rubric_ungraded} rubric cells are still to be graded by hand "
-        "(<code>python -m course formgrader</code>).</p>"
-        if data.rubric_ungraded
-        else ""
-    )
-    ids_note = (
-        "Learner ids are shown."
-        if names
-        else "Learner ids are hidden (run with --names to show them)."
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Class report: Career Aspirations workshop</title><style>{CSS}</style></head>
-<body>
-<h1>Class report: Career Aspirations workshop</h1>
-<p>{len(data.learners)} learners on the roster, {handed_in} handed something in.
-{ids_note}</p>
-<h2>Summary</h2>
-<table><thead><tr><th>Assignment</th><th>Handed in</th><th>Mean</th><th>Median</th>
-<th>Lowest</th><th>Highest</th><th>Flagged</th></tr></thead>
-<tbody>{_summary_rows(data)}</tbody></table>
-{pending}
-<h2>Figures</h2>
-{figure_html}
-<h2>Most common wrong choices</h2>
-<table><thead><tr><th>Assignment</th><th>Item</th><th>Wrong choice</th><th>Learners</th></tr>
-</thead><tbody>{_misconception_rows(data)}</tbody></table>
-<h2>Learners</h2>
-<table><thead><tr><th>Learner</th>{head}<th>Total</th><th>Flags</th></tr></thead>
-<tbody>{_learner_rows(data)}</tbody></table>
-<h2>Flags</h2>
-{_flag_list(data)}
-<h2>Provenance</h2>
-<ul><li>Kit version: {_esc(prov["kit_version"])}</li>
-<li>Git commit: <code>{_esc(prov["git_commit"])}</code></li>
-<li>Generated: {_esc(prov["generated"])}</li></ul>
-<table><thead><tr><th>Exercise</th><th>Released notebook (sha256)</th><th>Kit exercises/</th></tr>
-</thead><tbody>{checksum_rows}</tbody></table>
-</body></html>
-"""
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
-    (out / "provenance.json").write_text(json.dumps(prov, indent=1), encoding="utf-8")
+    (out / "provenance.json").write_text(json.dumps(data.provenance, indent=1), encoding="utf-8")
     return index
