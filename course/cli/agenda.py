@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.facilitator.agenda import build
 
     agenda = build(args.minutes, start=args.start)

@@ -15,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.facilitator.bundle import build_bundle
 
     path = build_bundle(args.output)

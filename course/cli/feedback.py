@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.grader.feedback import generate
     from course.grader.procs import tools_on_path
     from course.grader.workshop import open_workshop

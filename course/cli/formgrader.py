@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from course.cli import _options
+from course.cli.lab import has_display
 
 NAME = "formgrader"
 HELP = "open nbgrader's formgrader on a workshop folder (grade the rubric by hand)"
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     import secrets
     import subprocess
 
-    from course.cli.lab import has_display
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.grader.procs import kill_tree, tools_env
     from course.grader.workshop import open_workshop
 

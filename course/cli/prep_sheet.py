@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.learner.prepsheet import gather, write_prep_sheet
 
     count = len(gather(args.folder))

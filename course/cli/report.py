@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.grader.procs import tools_on_path
     from course.grader.report import write_report
     from course.grader.workshop import open_workshop

@@ -35,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
     from course.facilitator.slides import REVEAL_VERSION, build_all
 
     began = time.perf_counter()

@@ -17,6 +17,7 @@ from typing import Any
 
 from course.errors import KitError
 from course.grader.keys import assignments
+from course.grader.procs import tools_on_path
 from course.paths import KIT_ROOT
 
 __all__ = ["KIT_ROOT", "answers_files", "generate", "kit_config", "release", "stale"]
@@ -46,9 +47,7 @@ def kit_config(root: str | os.PathLike[str] = KIT_ROOT) -> Any:
 
 def generate(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT_ROOT) -> list[str]:
     """Generate every assignment of `root`/solutions into `out` (no gradebook); return them."""
-    from nbgrader.apps import NbGraderAPI
-
-    from course.grader.procs import tools_on_path
+    from nbgrader.apps import NbGraderAPI  # nbgrader takes seconds to import: only to release
 
     tools_on_path()
     root = Path(root).resolve()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
+from course.facilitator import agenda
 from course.learner import content
 from course.paths import TEMPLATES_DIR
 
@@ -260,8 +261,6 @@ def _md_list(items: tuple[str, ...]) -> str:
 
 def _workshop_minutes(lesson: content.Lesson) -> str:
     """This lesson's minutes in the standard 90-minute agenda, for the speaker notes."""
-    from course.facilitator import agenda
-
     by_kind: dict[str, int] = {}
     for item in agenda.build(90).items:
         if item.lesson == lesson.id:
