@@ -69,7 +69,8 @@ def aspiration(r: Reading) -> tuple[int, str]:
     long_strong = sum(s.future == "strong" and s.long for s in r.sentences)
     goals = kinds.count("goal")
     direction = strong + hedged + weak
-    near = r.has("near_term") is not None or goals > 0 or r.builds
+    dated = any(s.find("intent") and s.find("deadline") for s in r.sentences)
+    near = r.has("near_term") is not None or goals > 0 or dated or r.builds
     passive = r.has("passive") is not None
     if direction == 0:
         if passive:
@@ -81,7 +82,10 @@ def aspiration(r: Reading) -> tuple[int, str]:
         if "vague" in kinds:
             return 1, "only general growth (more responsibility, learning), no named direction"
         return 1, "no long-term direction found"
-    if goals > direction:
+    open_strong = any(s.future == "strong" and s.open and s.long for s in r.sentences)
+    if goals > direction and not open_strong:
+        # Dated goals are the stepping stones a clear long-term direction needs (rubric 3);
+        # without one they blur it.
         return 2, "a direction, outweighed by dated goals"
     if passive:
         return 2, "a direction, but the answer also says it has not thought about one"
@@ -173,7 +177,7 @@ def authenticity(r: Reading) -> tuple[int, str]:
         return 1, "implausible or overclaiming"
     if len(cliches(r.text)) >= 2:
         return 2, "plausible but generic: stock phrases"
-    if not r.count("evidence"):
+    if not any(s.example for s in r.sentences):
         return 2, "plausible but generic: no example from your past"
     return 3, "specific and backed by a real example"
 

@@ -33,8 +33,11 @@ DIGRESSIONS: tuple[tuple[str, str], ...] = (
     ("personal", "personal_life"),
 )
 #: A past example shorter than this is a mention ("I did a project on solar"), not an example
-#: that says what happened.
+#: that says what happened (it still tells the past: the move is evidence, but authenticity
+#: needs an example) ...
 MIN_EXAMPLE_WORDS = 12
+#: ... and shorter than this it is too short to be about the past at all.
+MIN_EVIDENCE_WORDS = 6
 
 
 @dataclass
@@ -44,9 +47,11 @@ class Sentence:
     text: str
     move: str = "other"
     future: str = ""  # strong, hedged, weak, vague, title or goal: what it says of the future
+    open: bool = False  # its direction is an open outcome (not only a field with a horizon)
     long: bool = False  # a long horizon or an aspiration word
     digressions: tuple[str, ...] = ()  # flags
-    evidence: bool = False
+    evidence: bool = False  # says what the speaker did or has been
+    example: bool = False  # ... in enough words to be an example (authenticity)
     company: tuple[int, ...] = ()  # profile items it echoes
     names_company: bool = False
     role: bool = False  # refers to the role
@@ -117,12 +122,13 @@ def future(s: Sentence) -> tuple[str, bool]:
     in_field = any(m.start() >= min(cues) for m in P["field"].finditer(sentence))
     title = s.find("title") is not None
     long = horizon or named
-    if (s.find("open") and open_direction(sentence, min(cues))) or (
-        horizon and in_field and not title
-    ):
+    s.open = bool(s.find("open") and open_direction(sentence, min(cues)))
+    if s.open or (horizon and in_field and not title):
         if s.find("hedges") or s.find("doubted_intent"):
             return "hedged", long
         return "strong", long
+    if stated and not horizon and (s.find("deadline") or s.find("measure")):
+        return "goal", long  # a dated step ("I hope to pass my units by June"): a goal
     if s.find("open"):
         return "vague", long  # growth with nothing named: more responsibility, keep learning
     if named or (horizon and stated):
@@ -133,17 +139,23 @@ def future(s: Sentence) -> tuple[str, bool]:
     return "", long
 
 
-def digressions(s: Sentence) -> tuple[str, ...]:
-    """The flags a sentence's digressions raise (a denied exit plan does not count)."""
+def digressions(s: Sentence, fixed_term: bool = False) -> tuple[str, ...]:
+    """The flags a sentence's digressions raise (a denied exit plan does not count, nor going
+    back to study at the end of a placement or fixed-term role)."""
     sentence, past_gap = s.text, s.find("gap_context") is not None
+    expected_exit = fixed_term and s.find("study_return") is not None
     out = []
     for key, flag in DIGRESSIONS:
         if key == "personal" and past_gap:
             continue  # one plain sentence on a caring gap is context, not a digression
         if key == "exit":
-            hit = s.find("exit") is not None and any(
-                not P["denied_before"].search(sentence[: m.start()])
-                for m in P["exit"].finditer(sentence)
+            hit = (
+                not expected_exit
+                and s.find("exit") is not None
+                and any(
+                    not P["denied_before"].search(sentence[: m.start()])
+                    for m in P["exit"].finditer(sentence)
+                )
             )
         else:
             hit = s.find(key) is not None
@@ -154,10 +166,10 @@ def digressions(s: Sentence) -> tuple[str, ...]:
     return tuple(out)
 
 
-def is_evidence(s: Sentence) -> bool:
+def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
     """A past example: something the speaker did, or a context made specific by a named piece
-    of work or a number, told in enough words to say what happened."""
-    if len(s.text.split()) < MIN_EXAMPLE_WORDS:
+    of work or a number, told in at least `min_words` words."""
+    if len(s.text.split()) < min_words:
         return False
     if s.find("evidence_action"):
         return True
@@ -168,8 +180,9 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
     """Read one sentence: every signal it carries, then its move."""
     s = Sentence(text)
     s.future, s.long = future(s)
-    s.digressions = digressions(s)
-    s.evidence = is_evidence(s) and s.future not in ("strong", "hedged", "goal")
+    s.digressions = digressions(s, profile is not None and profile.fixed_term)
+    s.evidence = is_evidence(s, MIN_EVIDENCE_WORDS) and s.future not in ("strong", "hedged", "goal")
+    s.example = s.evidence and is_evidence(s)
     own = stems(text)
     if profile is not None:
         s.company = tuple(profile.hits(own))
@@ -230,9 +243,9 @@ def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> N
             s.move = "aspiration"
         elif builds:
             s.move = "skills"
-        elif s.company:
+        elif s.company or s.names_company or s.find("generic_specific"):
             s.move = "company"
-        elif s.contributes:
+        elif s.contributes or (s.first_person and s.find("drive")):
             s.move = "contribution"
         elif s.find("hedges") or s.find("passive"):
             s.move = "hedge"

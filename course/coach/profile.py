@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course.coach.text import TOKEN, coerce, plain, stem, stems
-from course.coach.vocab import STOP
+from course.coach.vocab import STOP, P
 
 _MAX_PROFILE_ITEMS = 40
 _MAX_PROFILE_CHARS = 400
@@ -48,6 +48,7 @@ class Profile:
     job: frozenset[str]  # stems of the role, industry and skills
     role: frozenset[str]  # stems of the role title alone
     listed: tuple[frozenset[str], ...] = ()  # every value, plan and skill, all their stems
+    fixed_term: bool = False  # a placement or fixed-term role: going back to study is expected
 
     @property
     def specific(self) -> frozenset[str]:
@@ -105,4 +106,5 @@ def read(company: Any) -> Profile | None:
         frozenset(job),
         frozenset(role),
         tuple(listed),
+        any(P["fixed_term_role"].search(item) for item in _field(company, "role")),
     )

@@ -16,7 +16,7 @@ MAX_SENTENCES = 400
 TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"\s+")
-_SENTENCE = re.compile(r"[.!?;:]+(?=\s|$)|\n+")
+_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n+")
 _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # Typographic quotes and dashes to plain ones (one character each, so positions are kept).
 _PLAIN = str.maketrans(
