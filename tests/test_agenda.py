@@ -150,3 +150,27 @@ def test_a_changed_outline_still_sums_exactly():
     assert (
         agenda.build(140, lessons=changed).totals()["teach"] > agenda.build(140).totals()["teach"]
     )
+
+
+@pytest.mark.parametrize("minutes", range(agenda.STANDARD_FROM, 241, 5))
+def test_company_research_gets_at_least_ten_minutes_from_90_minutes_on(minutes):
+    research = [
+        i
+        for i in agenda.build(minutes).items
+        if i.lesson == agenda.RESEARCH and i.kind in ("teach", "practice")
+    ]
+    assert {i.kind for i in research} == {"teach", "practice"}
+    assert sum(i.minutes for i in research) >= agenda.RESEARCH_MINUTES >= 10
+
+
+def test_a_short_workshop_sets_research_as_pre_work_with_a_one_page_sheet():
+    from pathlib import Path
+
+    for minutes in (LEAST, 60, agenda.STANDARD_FROM - 1):
+        research = [i for i in agenda.build(minutes).items if i.lesson == agenda.RESEARCH]
+        assert len(research) == 1 and "pre-work" in research[0].title
+        assert agenda.PRE_WORK_SHEET in research[0].title
+    sheet = Path(__file__).resolve().parents[1] / agenda.PRE_WORK_SHEET
+    text = sheet.read_text(encoding="utf-8")
+    assert "vision and long-term goals" in text.lower() and "job description" in text
+    assert len(text.split()) < 550, "the sheet fits on one page"

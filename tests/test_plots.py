@@ -115,7 +115,7 @@ def test_heatmap_labels_rows_columns_and_every_cell():
     assert cells == ["0", "1", "2", "?"], "each cell shows its number, not colour alone"
     colorbar = fig.axes[1]
     assert [t.get_text() for t in colorbar.get_yticklabels()] == ["0 none", "1 some", "2 strong"]
-    assert "2 aspirations against 2 company values and plans, 3 of 4 rated" in description
+    assert "2 aspirations against 2 company values, plans and skills, 3 of 4 rated" in description
     assert "Strongest overall: \u201cChange how patients are cared for\u201d (2 of 4" in description
     assert "with \u201cplan: publish open dashboards\u201d" in description
     assert_legible(fig)

@@ -4,8 +4,10 @@ An agenda is a list of slots. Each slot has a minimum (what the session cannot d
 standard length (from the outline's teach and practice minutes) and a weight for growing past
 that. Three formats scale the same outline:
 
-- short (under 90 minutes): compressed teaching, drafting, one triad cycle;
+- short (under 90 minutes): compressed teaching, drafting, one triad cycle; company research is
+  pre-work, sent ahead on a one-page sheet (docs/pre-work-sheet.md), and debriefed in the session;
 - standard (90 to 149): every lesson taught and practised, one triad cycle, a break from 110;
+  company research gets at least RESEARCH_MINUTES of teaching and practice;
 - half-day (150 and more): graded exercise slots, two breaks, two triad cycles, discussions.
 
 Minutes are handed out in three passes: every slot from its minimum toward its standard
@@ -45,6 +47,13 @@ STANDARD_BREAK_FROM = 110
 #: Triad rounds last 10 to 12 minutes (ask / answer / observe, rotating).
 ROUND_MIN, ROUND_MAX = 10, 12
 ROLES = "ABC"
+#: Company research (step 1) needs time to do, not only to hear about: in the standard and
+#: half-day formats its teaching and practice together get at least this many minutes; the
+#: short format sets it as pre-work with a one-page sheet the facilitator sends ahead.
+RESEARCH = "02-research-the-company"
+RESEARCH_MINUTES = 10
+RESEARCH_TEACH_MIN = 4
+PRE_WORK_SHEET = "docs/pre-work-sheet.md"
 
 
 class AgendaError(KitError):
@@ -207,9 +216,19 @@ def _slots(fmt: str, minutes: int, lessons: tuple[content.Lesson, ...]) -> list[
     slots = [_teach(first, opening, 2, scale)]
     break_after = middle[min(2, len(middle) - 1)]
     for lesson in middle:
-        slots.append(_teach(lesson, lesson.title, 3, scale))
+        research = lesson.id == RESEARCH
+        if research and fmt == "short":
+            title = f"{lesson.title}: debrief the pre-work (sheet sent ahead: {PRE_WORK_SHEET})"
+            slots.append(_teach(lesson, title, 3, scale))
+        elif research:
+            slots.append(_teach(lesson, lesson.title, RESEARCH_TEACH_MIN, scale))
+        else:
+            slots.append(_teach(lesson, lesson.title, 3, scale))
         if lesson is draft:
             slots.append(_practice(lesson, f"Practice: {_activity(lesson)}", 5))
+        elif research and fmt != "short":
+            minimum = RESEARCH_MINUTES - RESEARCH_TEACH_MIN
+            slots.append(_practice(lesson, f"Practice: {_activity(lesson)}", minimum))
         elif fmt != "short" and lesson.practice_minutes:
             slots.append(_practice(lesson, f"Practice: {_activity(lesson)}", 3))
         if half_day and lesson.exercise:

@@ -279,7 +279,7 @@ def alignment_heatmap(
     with style.apply() as mpl:
         from matplotlib.figure import Figure
 
-        width = min(4 + 2.3 * max(n_cols, 1), 16)
+        width = min(4 + 2.3 * max(n_cols, 1), 16 if n_cols <= 6 else 22)
         fig = Figure(figsize=(width, 1.8 + 0.9 * max(n_rows, 1) + 0.9))
         ax = fig.add_subplot()
         ax.spines[:].set_visible(False)
@@ -305,10 +305,11 @@ def alignment_heatmap(
             bar = fig.colorbar(image, ax=ax, ticks=range(top + 1), shrink=0.8)
             bar.ax.set_yticklabels([f"{n} {name}" for n, name in enumerate(levels)])
             bar.set_label("How strongly it fits")
-            ax.set_xticks(range(n_cols), [_wrap(c, 16, 4) for c in columns], parse_math=False)
+            chars = 16 if n_cols <= 6 else 12  # narrower labels when skills add columns
+            ax.set_xticks(range(n_cols), [_wrap(c, chars, 5) for c in columns], parse_math=False)
             ax.set_yticks(range(n_rows), [_wrap(r, 30, 3) for r in rows], parse_math=False)
             ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
-            ax.set_xlabel("The company's values and plans")
+            ax.set_xlabel("The company's values and plans, and the role's skills")
             ax.set_ylabel("Your aspirations")
             ax.set_title("Where your aspirations meet the company", pad=12)
         else:
@@ -343,7 +344,8 @@ def describe_alignment(
     rated = sum(v is not None for row in grid for v in row)
     head = (
         f"Alignment heatmap of {len(rows)} aspiration{'s' * (len(rows) != 1)} against "
-        f"{len(columns)} company values and plans, {rated} of {len(rows) * len(columns)} rated"
+        f"{len(columns)} company values, plans and skills, {rated} of "
+        f"{len(rows) * len(columns)} rated"
     )
     if not rated:
         return head + "."
