@@ -409,3 +409,20 @@ def test_the_four_follow_ups_are_taught_and_drawn_by_the_deck():
     for g in guides.values():
         assert len(g.guidance) >= 2 and g.reply and g.practice != g.question
         assert g.question in deck and g.practice in deck
+
+
+def test_situations_page_quotes_the_notes_and_answers_as_they_are():
+    page = (Path(__file__).resolve().parents[1] / "docs" / "situations.md").read_text("utf-8")
+    models = content.model_answers()
+    for s in content.situations():
+        assert f"## {s.title}" in page and f'<a id="{s.id}"></a>' in page
+        for text in (*s.advice, s.example.weak, s.example.strong, s.example.why):
+            assert text in page, (s.id, text[:40])
+        if s.model_answer:
+            for sentence in models.answer(s.model_answer).sentences:
+                assert sentence.text in page, (s.id, sentence.text[:40])
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "facilitator-guide.md").read_text(
+        "utf-8"
+    )
+    for s in content.situations():
+        assert f"situations.md#{s.id}" in guide  # the learner profiles point to every note
