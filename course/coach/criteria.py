@@ -175,7 +175,10 @@ def authenticity(r: Reading) -> tuple[int, str]:
     """Level for authenticity: a real example from the past, without stock phrases."""
     if r.has("implausible"):
         return 1, "implausible or overclaiming"
-    if len(cliches(r.text)) >= 2:
+    stock = len(cliches(r.text))
+    if stock >= 3 and not any(s.example for s in r.sentences):
+        return 1, "stock phrases only, with nothing from your own past"
+    if stock >= 2:
         return 2, "plausible but generic: stock phrases"
     if not any(s.example for s in r.sentences):
         return 2, "plausible but generic: no example from your past"

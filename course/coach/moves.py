@@ -142,21 +142,17 @@ def future(s: Sentence) -> tuple[str, bool]:
 def digressions(s: Sentence, fixed_term: bool = False) -> tuple[str, ...]:
     """The flags a sentence's digressions raise (a denied exit plan does not count, nor going
     back to study at the end of a placement or fixed-term role)."""
-    sentence, past_gap = s.text, s.find("gap_context") is not None
-    expected_exit = fixed_term and s.find("study_return") is not None
+    past_gap = s.find("gap_context") is not None
     out = []
     for key, flag in DIGRESSIONS:
-        if key == "personal" and past_gap:
-            continue  # one plain sentence on a caring gap is context, not a digression
         if key == "exit":
-            hit = (
-                not expected_exit
-                and s.find("exit") is not None
-                and any(
-                    not P["denied_before"].search(sentence[: m.start()])
-                    for m in P["exit"].finditer(sentence)
-                )
-            )
+            hit = s.find("exit") is not None and _real_exit(s.text, fixed_term)
+        elif key == "personal" and past_gap:
+            # One plain sentence on a caring gap is context, not a digression; part-time
+            # hours or a family's wishes still are.
+            hit = s.find("personal_strong") is not None
+        elif key == "personal":
+            hit = s.find("personal") is not None or s.find("personal_strong") is not None
         else:
             hit = s.find(key) is not None
         if hit:
@@ -164,6 +160,16 @@ def digressions(s: Sentence, fixed_term: bool = False) -> tuple[str, ...]:
     if s.find("harsh") or (s.find("people") and s.find("negative")):
         out.append("negativity")
     return tuple(out)
+
+
+def _real_exit(sentence: str, fixed_term: bool) -> bool:
+    """An exit-plan phrase that is not denied ("no plans to leave") and, in a fixed-term role,
+    is not the expected return to study."""
+    return any(
+        not P["denied_before"].search(sentence[: m.start()])
+        and not (fixed_term and P["study_return"].search(m.group(0)))
+        for m in P["exit"].finditer(sentence)
+    )
 
 
 def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
