@@ -34,6 +34,11 @@ TEMPLATE = "kit"
 #: widget classes it loads from JupyterLab's. Others (nbgrader's, Notebook's) fail in Voilà.
 LAB_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
 HANDIN_URL = "kit/my-work.zip"
+#: What a learner reads under a part of a page that failed (Voilà's own text names its options).
+CELL_ERROR = (
+    "This part of the page could not be shown. Reload the page; if it happens again, tell your "
+    "facilitator."
+)
 SHARED_WARNING = (
     "warning: the app is open to other computers ({ip}). Everyone who opens it works on ONE "
     "set of answers (the files in {root}): give each learner an app of their own."
@@ -95,6 +100,7 @@ def voila_argv(
         "--VoilaConfiguration.classic_tree=True",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in LAB_EXTENSIONS),
         # The page is the app: no switching templates or themes through the URL.
         "--VoilaConfiguration.allow_template_override=NO",
