@@ -52,11 +52,11 @@ PARTIAL_01 = {
         "a3": "goal",
         "a4": "aspiration",
         "a5": "goal",
-        "a6": "goal",
-        "a7": "aspiration",
+        "a6": "aspiration",
+        "a7": "goal",
         "a8": "goal",
     },
-    "ideas": {"q1": "a", "q2": "b", "q3": "a"},
+    "ideas": {"q1": "b", "q2": "a", "q3": "a"},
 }
 HONEST_01 = {"statements": 5.0, "ideas": 2.0}
 #: 05: long enough (about 55 s) but about Brightpath while Northwind was chosen: 1 of 2.
@@ -105,8 +105,8 @@ here = pathlib.Path.cwd()
 name = here.name + ".answers.json"
 target = here.parents[2] / "submitted" / here.parent.name / here.name / name
 perfect = {"statements": {"a1": "aspiration", "a2": "goal", "a3": "goal", "a4": "aspiration",
-           "a5": "goal", "a6": "aspiration", "a7": "goal", "a8": "aspiration"},
-           "ideas": {"q1": "a", "q2": "b", "q3": "c", "q4": "a"}}
+           "a5": "goal", "a6": "goal", "a7": "aspiration", "a8": "aspiration"},
+           "ideas": {"q1": "b", "q2": "a", "q3": "c", "q4": "c"}}
 for path in (target, here / name):
     path.write_text(json.dumps({"schema": 1, "notebook": here.name, "answers": perfect}))"""
 STUBBORN = """import signal
@@ -256,7 +256,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 "notebook": A01,
                 "answers": {
                     "statements": ["a1", "a2"],
-                    "ideas": {"q1": "a", "q2": 5, "q3": "c", "q9": "a"},
+                    "ideas": {"q1": "b", "q2": 5, "q3": "c", "q9": "a"},
                 },
             }
         ),
@@ -413,7 +413,7 @@ def test_per_item_verdicts_are_recorded_for_the_report(graded):
     statuses = {item["id"]: item["status"] for item in entry["items"]}
     assert statuses == {f"a{n}": "correct" if n <= 5 else "wrong" for n in range(1, 9)}
     ideas = graded["results"]["partial"]["assignments"][A01]["cells"]["ideas"]["items"]
-    assert {i["id"]: i["given"] for i in ideas} == {"q1": "a", "q2": "b", "q3": "a", "q4": None}
+    assert {i["id"]: i["given"] for i in ideas} == {"q1": "b", "q2": "a", "q3": "a", "q4": None}
 
 
 # --------------------------------------------------------------------------- hostile learners
