@@ -77,3 +77,13 @@ def test_a_restored_draft_shows_its_feedback_again(store):
     store.set("drafted-aspiration", "Finish my accounting certificate by March")
     draft = discover.AspirationDraft(store, "drafted-aspiration")
     assert "reads as a goal" in draft.live.value
+
+
+def test_lesson_03_recalls_the_drafted_aspiration_when_the_worksheet_has_none(store, tmp_path):
+    from course.learner import profile
+
+    assert profile.earlier_aspiration(tmp_path) == ""
+    store.set("drafted-aspiration", "  I want to help towns run on clean energy ")
+    assert profile.earlier_aspiration(tmp_path) == "I want to help towns run on clean energy"
+    store.set("stepping-stone", {"aspiration": "Lead a ward"})
+    assert profile.earlier_aspiration(tmp_path) == "Lead a ward"

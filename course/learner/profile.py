@@ -42,6 +42,7 @@ __all__ = [
 
 GOALS_LESSON = "01-aspirations-vs-goals"
 STEPPING_STONE_FORM = "stepping-stone"
+DRAFTED_ASPIRATION = "drafted-aspiration"
 RESEARCH_LESSON = "02-research-the-company"
 #: The research worksheet (forms.yaml) and the pick between it and a shipped company.
 PROFILE_FORM = "company-profile"
@@ -170,10 +171,17 @@ def timeline_entries(stepping_stone: Any) -> list[dict[str, Any]]:
 
 
 def earlier_aspiration(folder: str | os.PathLike[str] = ".") -> str:
-    """The aspiration the learner wrote in lesson 01's worksheet ('' if none), trimmed."""
-    value = AnswerStore(GOALS_LESSON, folder).get(STEPPING_STONE_FORM)
+    """The aspiration the learner wrote in lesson 01 ('' if none), trimmed.
+
+    The stepping-stone worksheet's aspiration first; else the one-sentence draft of "find an
+    aspiration of your own".
+    """
+    store = AnswerStore(GOALS_LESSON, folder)
+    value = store.get(STEPPING_STONE_FORM)
     text = value.get("aspiration") if isinstance(value, Mapping) else None
-    return _clip(text) if isinstance(text, str) else ""
+    if not isinstance(text, str) or not text.strip():
+        text = store.get(DRAFTED_ASPIRATION)
+    return _clip(text) if isinstance(text, str) and text.strip() else ""
 
 
 # --------------------------------------------------------------------------- alignment
