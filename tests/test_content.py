@@ -263,6 +263,14 @@ def test_the_rewrite_fixes_one_rubric_criterion_per_step_and_ends_strong():
     assert count_words(rewrite.draft) < 130
 
 
+def test_model_answers_cannot_be_changed_once_loaded():
+    models = content.model_answers()
+    with pytest.raises(TypeError):
+        models.move_labels["aspiration"] = "changed"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        models.answers[0].name = "changed"  # type: ignore[misc]
+
+
 MODEL = """moves: {aspiration: A, alignment: B, skills: C, goal: D, evidence: E, contribution: F}
 answers:
   - id: demo

@@ -743,7 +743,9 @@ def parse_model_answers(data: Any, file: Path | str) -> ModelAnswers:
         draft=" ".join(r.str("draft").split()),
         steps=tuple(steps),
     )
-    return ModelAnswers(labels, tuple(answers), rewrite)
+    from types import MappingProxyType
+
+    return ModelAnswers(MappingProxyType(labels), tuple(answers), rewrite)
 
 
 @functools.cache
