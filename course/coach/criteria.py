@@ -197,7 +197,10 @@ def shape(r: Reading, aspiration_level: int) -> list[str]:
         for name, found in (
             ("a long-term aspiration", aspiration_level >= 2),
             ("how this role builds toward it", r.builds),
-            ("what you will contribute", any(s.contributes for s in r.sentences)),
+            (
+                "what you will contribute",
+                any(s.contributes or s.move == "contribution" for s in r.sentences),
+            ),
         )
         if not found
     ]

@@ -191,8 +191,9 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
     s.example = s.evidence and is_evidence(s)
     own = stems(text)
     if profile is not None:
-        s.company = tuple(profile.hits(own))
         s.names_company = bool(profile.name_keys & {w for w in words(text)})
+        pointed = s.names_company or s.find("generic_specific") is not None
+        s.company = tuple(profile.hits(own, pointed))
         s.role = bool(profile.role) and len(profile.role & own) >= min(2, len(profile.role))
     else:
         s.names_company = s.find("proper_name") is not None

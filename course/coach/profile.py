@@ -55,10 +55,14 @@ class Profile:
         """Every content stem of the values and plans together."""
         return frozenset().union(*self.items) if self.items else frozenset()
 
-    def hits(self, draft_stems: set[str]) -> list[int]:
-        """The values and plans echoed: two of an item's content words (its only one if one)."""
+    def hits(self, draft_stems: set[str], pointed: bool = False) -> list[int]:
+        """The values and plans echoed: two of an item's content words (its only one if one),
+        or one where the sentence points at the company ("your plan", "the reason I applied")."""
+        need = 1 if pointed else 2
         return [
-            i for i, item in enumerate(self.items) if len(item & draft_stems) >= min(2, len(item))
+            i
+            for i, item in enumerate(self.items)
+            if len(item & draft_stems) >= min(need, len(item))
         ]
 
 
@@ -90,6 +94,8 @@ def read(company: Any) -> Profile | None:
         for item in _field(company, name):
             # A value's words that are also the job's own words do not show research.
             item_stems = frozenset(s for s in stems(item) if s not in job and not s.isdigit())
+            if not item_stems:  # "grow our own people": every word common; match them all
+                item_stems = frozenset(stem(t) for t in TOKEN.findall(item) if len(t) > 3)
             if item_stems:
                 items.append(item_stems)
                 labels.append(item)
