@@ -970,3 +970,56 @@ def test_live_view_shows_each_sentence_with_its_move_escaped(northwind) -> None:
     assert "Relevance" in html  # the criterion the digression serves, by the rubric's name
     assert "About &quot;" in html  # a tip quoting its sentence, escaped
     assert coach_view.render_sentences("not a list") == ""
+
+
+# --------------------------------------------------------------------------- model answers
+# Issue 12: every model answer (course/content/model_answers.yaml, written to be strong)
+# scores at least 16 of 18 with no flag, and the coach reads its sentences the way the
+# annotations do (the agreement is reported by benchmarks/coach_eval.py too).
+
+MODEL_ANSWERS = ROOT / "course" / "content" / "model_answers.yaml"
+#: The annotations' move names -> the coach's.
+ANNOTATED_MOVES = {"alignment": "company", "context": "other"}
+#: The least share of annotated sentences whose coach move is one of their annotated moves.
+MODEL_MOVE_AGREEMENT = 0.75
+
+
+def _model_answers() -> list[tuple[dict[str, Any], str, Any]]:
+    """(answer, its text, its company profile) for every model answer."""
+    if not MODEL_ANSWERS.exists():
+        return []
+    data = yaml.safe_load(MODEL_ANSWERS.read_text(encoding="utf-8"))
+    out = []
+    for answer in data["answers"]:
+        company = answer.get("profile")
+        if company is None and answer.get("company"):
+            path = COMPANIES / f"{answer['company']}.yaml"
+            company = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(s["text"].split()) for s in answer["sentences"])
+        out.append((answer, text, company))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("answer", "text", "company"),
+    _model_answers(),
+    ids=[a["id"] for a, _t, _c in _model_answers()],
+)
+def test_every_model_answer_scores_16_or_more_with_no_flag(answer, text, company) -> None:
+    fb = coach.analyze(text, company)
+    assert fb.score >= 16 and not fb.flags, (answer["id"], fb.score, fb.flags, fb.why)
+
+
+def test_the_coach_reads_model_answers_as_annotated() -> None:
+    answers = _model_answers()
+    if not answers:
+        pytest.skip("course/content/model_answers.yaml is not there yet")
+    agree = total = 0
+    for answer, text, company in answers:
+        got = coach.analyze(text, company).sentences
+        assert len(got) == len(answer["sentences"]), answer["id"]
+        for annotated, read in zip(answer["sentences"], got, strict=True):
+            want = {ANNOTATED_MOVES.get(m, m) for m in annotated["moves"]}
+            agree += read["move"] in want
+            total += 1
+    assert agree / total >= MODEL_MOVE_AGREEMENT, f"{agree}/{total}"

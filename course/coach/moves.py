@@ -122,6 +122,8 @@ def future(s: Sentence) -> tuple[str, bool]:
     in_field = any(m.start() >= min(cues) for m in P["field"].finditer(sentence))
     title = s.find("title") is not None
     long = horizon or named
+    if s.find("goal_word") and not horizon:
+        return "goal", long  # "My first goal is to ...": a goal, said as one
     s.open = bool(s.find("open") and open_direction(sentence, min(cues)))
     if s.open or (horizon and in_field and not title):
         if s.find("hedges") or s.find("doubted_intent"):
