@@ -805,11 +805,13 @@ def test_analyze_is_fast_enough_to_run_while_typing(northwind: dict[str, Any]) -
     draft = bench.draft_of(300)
     assert count_words(draft) == 300
     coach.analyze(draft, northwind)
+    # The coach's own work, in this thread's CPU time: on a machine shared with other jobs the
+    # wall clock measures the queue for a core (benchmarks/bench_coach.py reports both).
     samples = []
     for _ in range(40):
-        start = time.perf_counter()
+        start = time.thread_time()
         coach.analyze(draft, northwind)
-        samples.append(time.perf_counter() - start)
+        samples.append(time.thread_time() - start)
     assert statistics.median(samples) < 0.020
 
 
