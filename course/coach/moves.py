@@ -190,7 +190,7 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
     s.future, s.long = future(s)
     s.digressions = digressions(s, profile is not None and profile.fixed_term)
     s.evidence = is_evidence(s, MIN_EVIDENCE_WORDS) and s.future not in ("strong", "hedged", "goal")
-    s.example = s.evidence and is_evidence(s)
+    s.example = is_evidence(s)  # an example counts for authenticity whatever the move
     own = stems(text)
     if profile is not None:
         s.names_company = bool(profile.name_keys & {w for w in words(text)})
