@@ -1025,3 +1025,149 @@ def test_the_coach_reads_model_answers_as_annotated() -> None:
             agree += read["move"] in want
             total += 1
     assert agree / total >= MODEL_MOVE_AGREEMENT, f"{agree}/{total}"
+
+
+# --------------------------------------------------------------------------- issue 13 cases
+
+
+def test_a_career_changer_explaining_the_past_is_not_leaving(northwind) -> None:
+    opening = (
+        "Analytics is my second career: I spent six years in retail banking, where I built the "
+        "branch's weekly reports."
+    )
+    fb = coach.analyze(f"{opening} {BASE}", northwind)
+    assert "exit_plan" not in fb.flags and fb.relevance == 3
+    assert fb.sentences[0]["move"] != "digression"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "One day I want to open a bakery of my own.",
+        "After a few years here I plan to take a long break to travel.",
+        "Once I have learned the trade I'd like to start a rival firm.",
+        "I see this job as a stepping stone to somewhere else.",
+        "Next year I want to go back to full-time study at another university.",
+    ],
+)
+def test_leaving_is_recognised_in_its_real_forms(northwind, sentence: str) -> None:
+    fb = coach.analyze(with_sentence(sentence), northwind)
+    assert "exit_plan" in fb.flags and fb.relevance == 1, fb.sentences[-1]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Have my own caseload after the induction period.",
+        "Present the quarterly numbers at the next AGM.",
+        "Complete the safety refresher before peak season starts.",
+        "Have the new menu ready in time for the spring launch.",
+    ],
+)
+def test_deadlines_anchored_to_events_are_set_time_frames(statement: str) -> None:
+    result = coach.classify(statement)
+    assert result.label == "goal" and any("deadline" in r for r in result.reasons)
+
+
+def test_a_plain_aspiration_is_an_aspiration(northwind) -> None:
+    text = BASE.replace(
+        "One day I want to lead analytics work that helps hospitals prevent illness rather than "
+        "only count it.",
+        "My aspiration is to work where data science and public health meet.",
+    )
+    fb = coach.analyze(text, northwind)
+    assert fb.aspiration == 3 and "no_aspiration" not in fb.flags
+
+
+def test_add_value_is_a_contribution_not_a_cliche_and_i_hope_to_is_not_a_hedge(northwind) -> None:
+    fb = coach.analyze(
+        with_sentence("I hope to add value to the team as a careful analyst."), northwind
+    )
+    assert "cliche" not in fb.flags and "hedging" not in fb.flags and fb.confidence == 3
+    assert fb.sentences[-1]["move"] == "contribution"
+
+
+def test_i_would_like_and_i_believe_speak_plainly(northwind) -> None:
+    plain = BASE.replace("I'd bring", "I believe I would bring").replace(
+        "One day I want to", "One day I would like to"
+    )
+    assert coach.analyze(plain, northwind).score == coach.analyze(BASE, northwind).score
+
+
+def test_one_plain_sentence_on_a_caring_gap_is_not_a_digression(northwind) -> None:
+    gap = "I took three years out to care for my mother, and I am ready to come back."
+    fb = coach.analyze(f"{gap} {BASE}", northwind)
+    assert "personal_life" not in fb.flags and fb.relevance == 3
+    part_time = "I took three years out with my children, so I want something part time."
+    assert "personal_life" in coach.analyze(f"{part_time} {BASE}", northwind).flags
+
+
+def test_going_back_to_study_is_expected_in_a_placement_but_a_gap_year_is_not() -> None:
+    placement = {"name": "Quillon Press", "role": "Editorial Intern (six-month placement)"}
+    back = (
+        "Before I leave I'd like to have finished one script, and then I go back for my final year."
+    )
+    assert "exit_plan" not in coach.analyze(back, placement).flags
+    gap_year = "After the placement I'm taking a gap year to travel round Asia."
+    assert "exit_plan" in coach.analyze(gap_year, placement).flags
+
+
+# --------------------------------------------------------------------------- gaming
+
+
+def test_two_good_sentences_pasted_five_times_are_capped(northwind) -> None:
+    two = (
+        "One day I want to lead analytics work that helps hospitals prevent illness rather than "
+        "only count it. Northwind's move into preventive-care analytics is exactly the direction "
+        "I want to grow in, and I'd bring careful analysis and take on difficult questions."
+    )
+    fb = coach.analyze(" ".join([two] * 5), northwind)
+    assert "repetition" in fb.flags and fb.score <= 11
+    assert any(t.startswith('About "One day I want') for t in fb.tips)
+
+
+def test_a_bare_list_of_the_companys_words_is_capped(northwind) -> None:
+    words = ", ".join(
+        [*northwind["values"], *northwind["plans"], *northwind["skills"], "challenge", "lead"]
+    )
+    fb = coach.analyze(words, northwind)
+    assert "keyword_list" in fb.flags and fb.score <= 11
+
+
+def test_the_companys_values_recited_without_i_are_capped(northwind) -> None:
+    recital = (
+        "Northwind Health Analytics believes patient privacy comes first. The company values "
+        "curiosity and evidence over opinion, and collaboration with clinicians. Its plan is to "
+        "expand from hospital reporting into preventive-care analytics, open a second office, and "
+        "publish open dashboards for public-health partners. The analysts there take on "
+        "challenging work and lead projects that make a real difference to patients over time."
+    )
+    fb = coach.analyze(recital, northwind)
+    assert "no_first_person" in fb.flags and fb.score <= 11
+
+
+def test_the_rubric_echoed_back_is_capped(northwind) -> None:
+    echo = (
+        "My career aspirations are a clear long-term aspiration, with a near-term goal as a "
+        "stepping stone toward it. It ties the aspiration to specific values or future plans of "
+        "the company. Every sentence relates to this role and this company. It welcomes "
+        "challenge and responsibility, and says so plainly. It is specific, believable, and "
+        "consistent with a real background."
+    )
+    fb = coach.analyze(echo, northwind)
+    assert "echo_prompt" in fb.flags and fb.score <= 11
+
+
+GAMING_SET = ROOT / "tests" / "data" / "coach" / "eval" / "gaming.yaml"
+
+
+def test_the_gaming_set_scores_at_most_11() -> None:
+    if not GAMING_SET.exists():
+        pytest.skip("the gaming set (tests/data/coach/eval/gaming.yaml) is not there yet")
+    bench = _load_script("coach_eval_set.py")
+    profiles = bench.companies()
+    drafts = yaml.safe_load(GAMING_SET.read_text(encoding="utf-8"))["drafts"]
+    scores = {
+        d["id"]: coach.analyze(d["text"], profiles.get(d.get("company"))).score for d in drafts
+    }
+    assert max(scores.values()) <= 11, {k: v for k, v in scores.items() if v > 11}
