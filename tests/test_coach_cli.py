@@ -115,6 +115,25 @@ def test_coach_human_report(draft_file: Path, capsys: pytest.CaptureFixture[str]
     assert f"{fb.words} words" in out
     assert "salary_focus" in out and coach.TIPS["salary_focus"] in out
     assert "hedging" in out and coach.TIPS["hedging"] in out
+    assert 'About "I guess I want a higher salary"' in out  # each tip quotes its sentence
+    assert "Sentences (move" not in out  # only with --explain
+
+
+def test_coach_explain_shows_each_sentence_with_its_move(
+    draft_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = draft_file.read_text(encoding="utf-8") + " I guess I want a higher salary."
+    draft_file.write_text(text, encoding="utf-8")
+    argv = [str(draft_file), "--company-file", str(NORTHWIND), "--explain"]
+    assert run_cli(coach_cli, argv) == 0
+    out = capsys.readouterr().out
+    fb = coach.analyze(text, _northwind())
+    listing = out.split("Sentences (move -> criterion it serves):", 1)[1]
+    for n, sentence in enumerate(fb.sentences, 1):
+        serves = f" -> {sentence['criterion']}" if sentence["criterion"] else ""
+        assert f"{n:2d}. [{sentence['label']}{serves}] {sentence['text']}" in listing
+    assert "[digression -> relevance] I guess I want a higher salary" in listing
+    assert "because: digression: salary_focus" in listing
 
 
 def test_coach_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
