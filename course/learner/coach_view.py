@@ -258,7 +258,10 @@ class CoachDraft(Draft):
         from course.coach import CRITERION_TIPS
 
         advice = CRITERION_TIPS.get(first.id, "")
-        tip = f" <i>Try this:</i> {escape(advice)}" if advice else ""
+        # The coach's own tip for it quotes the sentence it is about, where there is one.
+        quoted = [t for t in analysis.get("tips") or [] if isinstance(t, str) and advice]
+        advice = next((t for t in quoted if t.endswith(advice)), advice)
+        tip = f" <i>Try this:</i> {isolate(clip(advice, MAX_TIP_CHARS))}" if advice else ""
         return (
             f'<div class="cak-warn">{head} Work on <b>{escape(first.name)}</b> first (level '
             f"{level} of 3).{because}{tip}</div>"
