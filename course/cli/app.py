@@ -105,6 +105,9 @@ def voila_argv(
         # The page is the app: no switching templates or themes through the URL.
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
+        # A kernel whose page is gone (a crashed tab, a lost beacon) stops after 30 idle minutes.
+        "--MappingKernelManager.cull_idle_timeout=1800",
+        "--MappingKernelManager.cull_interval=300",
     ]
     if allow_remote:
         argv.append("--Voila.auto_token=True")  # a token in the printed URL: not open to all
@@ -228,6 +231,7 @@ def _app_class() -> type:
     from jupyter_server.utils import url_path_join
     from tornado import web
     from voila.app import Voila
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
     class HandInHandler(JupyterHandler):
         """GET: the learner's hand-in zip, made fresh from the answers files."""
@@ -251,6 +255,18 @@ def _app_class() -> type:
             self.set_header("Cache-Control", "no-store")
             self.finish(data)
 
+    class ShutdownHandler(VoilaShutdownKernelHandler):
+        """Voilà's kernel shutdown when a page closes, without the XSRF token it cannot send.
+
+        The page asks with navigator.sendBeacon, which carries no XSRF token, so Voilà 0.5.13
+        refuses it (403) and every lesson a learner leaves keeps its kernel running (Voilà
+        issue 1458). A same-origin check still keeps other web sites out.
+        """
+
+        def check_xsrf_cookie(self) -> None:
+            if not self.check_origin():
+                raise web.HTTPError(403)
+
     class KitVoila(Voila):
         """Voilà serving the kit folder, with the landing page's data and the hand-in URL."""
 
@@ -263,6 +279,10 @@ def _app_class() -> type:
         def init_handlers(self) -> list:
             handlers = super().init_handlers()
             route = url_path_join(self.server_url, HANDIN_URL)
+            handlers = [
+                (h[0], ShutdownHandler, *h[2:]) if h[1] is VoilaShutdownKernelHandler else h
+                for h in handlers
+            ]
             return [(route, HandInHandler, {"root": self.root_dir}), *handlers]
 
     return KitVoila
