@@ -190,7 +190,7 @@ def test_tips_quote_the_sentence_but_never_the_markup(northwind: dict[str, Any])
 def test_every_sentence_has_a_move_and_the_criterion_it_serves(northwind) -> None:
     fb = coach.analyze(BASE, northwind)
     moves = [s["move"] for s in fb.sentences]
-    assert moves == ["aspiration", "evidence", "skills", "aspiration", "contribution"]
+    assert moves == ["aspiration", "evidence", "skills", "company", "contribution"]
     for s in fb.sentences:
         assert s["move"] in coach.MOVES and s["label"] == coach.MOVE_LABELS[s["move"]]
         assert s["criterion"] in (*coach.CRITERIA, "")

@@ -113,6 +113,8 @@ def future(s: Sentence) -> tuple[str, bool]:
     sentence = s.text
     cues = [m.start() for k in ("horizon", "asp_word", "intent") if (m := s.find(k))]
     if not cues:
+        if s.find("bare_goal") and (s.find("deadline") or s.find("measure")):
+            return "goal", False  # an instruction to oneself with a time frame
         return "", False  # about the past or the present: no intention here
     horizon = s.find("horizon") is not None
     named = s.find("asp_word") is not None
@@ -244,6 +246,8 @@ def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> N
         builds = s.builds
         if s.digressions:
             s.move = "digression"
+        elif s.company and s.find("company_first"):
+            s.move = "company"  # "Your plan to ... is where I want to grow": the tie leads
         elif s.evidence:
             s.move = "evidence"
         elif s.future == "goal":
