@@ -182,7 +182,14 @@ def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
     if len(s.text.split()) < min_words:
         return False
     if s.find("evidence_action"):
-        return True
+        # Time out for caring is said plainly, as context; it is not an example of the work.
+        gaps = [m.span() for m in P["gap_context"].finditer(s.text)]
+        if not gaps:
+            return True
+        return any(
+            not any(a <= m.start() < b + 12 for a, b in gaps)
+            for m in P["evidence_action"].finditer(s.text)
+        )
     return bool(s.find("evidence_context") and s.find("work"))
 
 
@@ -246,6 +253,8 @@ def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> N
         builds = s.builds
         if s.digressions:
             s.move = "digression"
+        elif s.find("gap_context") and not s.evidence and not s.future:
+            s.move = "other"  # a gap said once, plainly: context
         elif s.company and s.find("company_first"):
             s.move = "company"  # "Your plan to ... is where I want to grow": the tie leads
         elif s.evidence:
