@@ -196,7 +196,10 @@ def shape(r: Reading, aspiration_level: int) -> list[str]:
         name
         for name, found in (
             ("a long-term aspiration", aspiration_level >= 2),
-            ("how this role builds toward it", r.builds),
+            (
+                "how this role builds toward it",
+                r.builds or any(s.future == "goal" for s in r.sentences),
+            ),
             (
                 "what you will contribute",
                 any(s.contributes or s.move == "contribution" for s in r.sentences),
