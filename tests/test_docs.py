@@ -138,3 +138,50 @@ def test_links_resolve(path):
             assert (path.parent / file).exists(), target
         elif anchor:
             assert anchor in anchors, target
+
+
+#: Folders of the repository whose files the docs may name (outputs such as grades.csv, answers
+#: files and build/ are made by commands and are not checked).
+SOURCE_FOLDERS = ("course", "docs", "tests", "tools", "notebooks", "solutions", "exercises")
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def _tracked_names() -> set[str]:
+    """Names of the files in the repository (git's list, the working tree's when git is absent)."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        return {line.rsplit("/", 1)[-1] for line in done.stdout.splitlines()}
+    skip = {".git", ".venv", "build"}
+    return {
+        p.name for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)
+    }
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_the_files_the_docs_name_exist(path):
+    """`docs/x.md`, `course/content/rubric.yaml`, `CONTENT.md`: every file named is real."""
+    text = path.read_text(encoding="utf-8")
+    names = _tracked_names()
+    named = re.findall(r"`([A-Za-z0-9_./-]+\.(?:md|py|yaml|yml|toml|cfg|ipynb|sh|bat))`", text)
+    named += re.findall(r"\b([A-Z][A-Z_-]+\.md)\b", text)  # bare names: CONTENT.md, STYLE.md
+    missing = []
+    for ref in named:
+        if ref.endswith(".answers.json") or any(m in ref for m in ("NN", "DIR", "<")):
+            continue
+        top = ref.split("/", 1)[0]
+        if "/" in ref and top in SOURCE_FOLDERS:
+            ok = (ROOT / ref).exists()
+        elif "/" in ref:
+            ok = (ROOT / ref).exists() or (path.parent / ref).exists() or top in ("build", "ws")
+        else:
+            ok = ref in names
+        if not ok:
+            missing.append(ref)
+    assert not missing, f"{path.name} names files that do not exist: {missing}"

@@ -88,6 +88,17 @@ def test_the_bundle_holds_exercises_a_wheel_and_a_readme_never_solutions(bundle)
     )
     with zipfile.ZipFile(bundle) as archive:
         wheel = zipfile.ZipFile(io.BytesIO(archive.read(wheels[0])))
+        readme = archive.read("learners/README.txt").decode("utf-8")
+        start_sh = archive.getinfo("learners/start.sh")
+        script = archive.read(start_sh).decode("utf-8")
+        bat = archive.read("learners/start.bat").decode("utf-8")
+    assert start_sh.external_attr >> 16 & 0o111, "start.sh is executable"
+    assert wheels[0].split("/")[-1] in script and wheels[0].split("/")[-1] in bat
+    assert "\r\n" in bat and "\r\n" not in script, "Windows line ends for Windows only"
+    for text in (readme, script, bat):
+        assert "Python 3.11" in text and " MB" in text and "@" + "SIZE_MB@" not in text
+    for words in ("double-click start.bat", "sh start.sh", "Hand in", ".answers.json", ".zip"):
+        assert words in readme, words
     inside = wheel.namelist()
     assert "course/learner/graded.py" in inside and "course/learner/answers.py" in inside
     assert not any(n.startswith(("solutions/", "exercises/", "tests/")) for n in inside)
@@ -132,3 +143,27 @@ def test_lessons_go_into_the_bundle_without_anyones_outputs(tmp_path):
     ran.write_text("{not json", encoding="utf-8")
     with pytest.raises(KitError, match="not a readable notebook"):
         without_outputs(ran)
+
+
+def test_course_reset_and_bundle_agree(tmp_path):
+    """A facilitator who tried an exercise: bundle refuses, says to reset; after reset it works."""
+    from course.errors import KitError
+    from course.facilitator.bundle import build_bundle
+    from course.learner.answers import AnswerStore
+
+    for name in ("course", "notebooks", "exercises", "solutions"):
+        shutil.copytree(
+            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.answers*")
+        )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    folder = tmp_path / "exercises" / "01-aspirations-vs-goals"
+    AnswerStore("01-aspirations-vs-goals", folder).set("statements", {"a1": "goal"})
+    with pytest.raises(KitError, match="course reset exercises/01-aspirations-vs-goals/"):
+        build_bundle(tmp_path / "learners.zip", tmp_path)
+    done = run_kit("reset", str(folder / "01-aspirations-vs-goals.ipynb"))
+    assert done.returncode == 0 and "Backup kept" in done.stdout, done.stderr
+    assert list(folder.glob("*.answers.json.bak-*")), "the backup stays beside the notebook"
+    out = build_bundle(tmp_path / "learners.zip", tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        assert not [n for n in archive.namelist() if ".answers.json" in n]

@@ -45,6 +45,7 @@ def test_init_makes_a_complete_nbgrader_course(workshop):
         released = ws.release_notebook(name).read_bytes()
         assert released == (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
     assert (workshop / "submitted").is_dir()
+    assert (workshop / ".gitignore").read_text().splitlines()[-1] == "*", "keys never committed"
     config = (workshop / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "add_missing_cells = True" in config and "StripHiddenTests" in config
     with ws.gradebook() as gb:

@@ -30,5 +30,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     kept = store.reset(args.exercise)
     what = f"exercise {args.exercise!r}" if args.exercise else "all answers"
+    if not args.exercise:
+        # Nothing left to keep: no empty answers file or lock stays behind (a release bundle
+        # refuses exercises/ with answers in it; the backup is never shipped).
+        for leftover in (path, path.with_name(path.name + ".lock")):
+            leftover.unlink(missing_ok=True)
     print(f"Cleared {what} in {path}. Backup kept as {kept}.")
     return 0

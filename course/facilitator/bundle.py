@@ -1,6 +1,10 @@
 """The learners' bundle of a graded workshop: lessons, exercises, a wheel of `course`, a README.
 
 Learners of a graded workshop get this zip, never the repository (solutions/ holds the keys).
+It starts in one step: start.sh (macOS, Linux) or start.bat (Windows) makes a virtual
+environment inside the folder, installs the wheel there (the lessons' packages only, no
+grading tools) and opens the lessons; README.txt is written for someone who never opened a
+terminal, hand-in included.
 The wheel is built from the package by pip (`pip wheel --no-deps`) in a clean copy of it. Before
 the zip is written, every file in it (the wheel's files included) is searched for the hidden
 lines of solutions/; a bundle that would hold any is refused.
@@ -14,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,35 +26,45 @@ from course.errors import KitError
 from course.facilitator.release import KIT_ROOT, answers_files
 from course.grader import keys
 from course.grader.procs import tools_env
+from course.paths import TEMPLATES_DIR
 
-__all__ = ["README", "build_bundle", "build_wheel", "leaks", "without_outputs"]
+__all__ = [
+    "INSTALL_MB",
+    "build_bundle",
+    "build_wheel",
+    "bundle_text",
+    "leaks",
+    "start_command",
+    "without_outputs",
+]
 
-README = """Career Aspirations Workshop: lessons and graded exercises
-=========================================================
+#: The learner install's size in a fresh venv, MB (measured: docs/grading-guide.md, "Learners'
+#: install"); the start scripts and README.txt say it before anything is downloaded.
+INSTALL_MB = 450
+#: What the start scripts open: the learner app once it ships (`python -m course app`), else lab.
+START_COMMANDS = ("app", "lab")
+#: The bundle's own files, from course/templates/bundle/ (start.sh executable in the zip).
+START_FILES = ("README.txt", "start.sh", "start.bat")
 
-What you need: Python 3.11 or newer.
 
-1. Install the course package (once), from this folder:
+def start_command() -> str:
+    """The command the start scripts run: the learner app if this kit has one, else lab."""
+    from course.__main__ import commands
 
-       python -m pip install {wheel}
+    known = commands()
+    return next(name for name in START_COMMANDS if name in known)
 
-2. Open JupyterLab here (it opens on the first lesson):
 
-       python -m course lab
-
-3. The lessons are in notebooks/, from 00-start-here to 06-practice-and-reflect. They
-   are practice: check your answers as often as you like.
-
-4. The graded exercises are in exercises/NN-name/NN-name.ipynb: run its cells and
-   answer in the widgets. Every answer is saved as you click in NN-name.answers.json,
-   next to the notebook, so closing the notebook or restarting loses nothing.
-
-5. Hand in each exercise folder as your facilitator asks: the notebook AND its
-   .answers.json file. Do not edit or delete cells; the grader checks them.
-
-Exercise 05 asks you to draft your own answer. Points are listed at the top of each
-exercise. Questions? Ask your facilitator.
-"""
+def bundle_text(name: str, wheel: str) -> str:
+    """A start script or README.txt of the bundle, filled in for this wheel."""
+    text = (TEMPLATES_DIR / "bundle" / name).read_text(encoding="utf-8")
+    for key, value in {
+        "@WHEEL@": wheel,
+        "@SIZE_MB@": str(INSTALL_MB),
+        "@COMMAND@": start_command(),
+    }.items():
+        text = text.replace(key, value)
+    return text
 
 
 def build_wheel(dest: str | os.PathLike[str], root: str | os.PathLike[str] = KIT_ROOT) -> Path:
@@ -133,16 +148,33 @@ def build_bundle(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT
     exercises = root / "exercises"
     if not keys.assignments(exercises):
         raise KitError(f"no exercises in {exercises}: run `python -m course release` first")
-    stray = answers_files(exercises)
+    # Someone's live answers refuse the bundle; the scratch files of the answers store (backups
+    # that `course reset` keeps, locks, temp files) are simply never shipped.
+    stray = [p for p in answers_files(exercises) if p.name.endswith(".answers.json")]
     if stray:
-        raise KitError(f"answers files in exercises/ ({stray[0].name}...): remove them first")
+        where = stray[0].relative_to(root)
+        notebook = where.with_name(where.name.replace(".answers.json", ".ipynb"))
+        raise KitError(
+            f"answers in exercises/ ({where}): someone tried the exercise here; clear them "
+            f"with `python -m course reset {notebook}` (a backup is kept) and bundle again"
+        )
     # The lessons only: never the answers files of whoever ran them here, never their outputs.
     lessons = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="kit-bundle-") as tmp:
         wheel = build_wheel(tmp, root)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("learners/README.txt", README.format(wheel=wheel.name))
+            for name in START_FILES:
+                info = zipfile.ZipInfo(f"learners/{name}", time.localtime()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = (0o755 if name.endswith(".sh") else 0o644) << 16
+                text = bundle_text(name, wheel.name)
+                archive.writestr(
+                    info,
+                    text.replace("\r\n", "\n").replace("\n", "\r\n")
+                    if name.endswith((".bat", ".txt"))
+                    else text,
+                )
             archive.write(wheel, f"learners/{wheel.name}")
             for path in lessons:
                 archive.writestr(f"learners/notebooks/{path.name}", without_outputs(path))
@@ -151,6 +183,7 @@ def build_bundle(out: str | os.PathLike[str], root: str | os.PathLike[str] = KIT
                     path.is_file()
                     and "__pycache__" not in path.parts
                     and (".ipynb_checkpoints" not in path.parts)
+                    and ".answers.json" not in path.name
                 ):
                     archive.write(path, f"learners/exercises/{path.relative_to(exercises)}")
     data = buffer.getvalue()

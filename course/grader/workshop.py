@@ -447,6 +447,13 @@ def init(
     readme = workshop.root / "README.md"
     if not readme.exists():
         readme.write_text(README, encoding="utf-8")
+    # Keys and learners' names: never committed, never linted, wherever the folder is made.
+    ignore = workshop.root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(
+            "# A workshop folder holds graded keys and learners' names: keep it out of git.\n*\n",
+            encoding="utf-8",
+        )
     workshop.submitted.mkdir(exist_ok=True)
     api = workshop.api()
     for name in names:
