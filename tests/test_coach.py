@@ -165,7 +165,13 @@ def test_vocabulary_and_tips_cover_every_flag() -> None:
     for flag, label in coach.FLAG_LABELS.items():
         assert label and "_" not in label and label.lower() != flag.replace("_", " "), flag
     assert set(coach.CRITERION_TIPS) == set(coach.CRITERIA)
-    assert set(coach.RUBRIC) == set(coach.CRITERIA)
+    # The rubric's words come only from content/rubric.yaml, in its order.
+    assert tuple(coach.RUBRIC) == coach.CRITERIA
+    rubric = yaml.safe_load((ROOT / "course/content/rubric.yaml").read_text(encoding="utf-8"))
+    for criterion in rubric["criteria"]:
+        levels = tuple(criterion["levels"][n] for n in (1, 2, 3))
+        assert coach.RUBRIC[criterion["id"]] == levels
+    assert list(coach.LEVEL_NAMES.values()) == rubric["level_names"]
 
 
 def test_flags_come_in_vocabulary_order_with_their_tips(northwind: dict[str, Any]) -> None:
