@@ -133,7 +133,7 @@ def test_coach_explain_shows_each_sentence_with_its_move(
         serves = f" -> {sentence['criterion']}" if sentence["criterion"] else ""
         assert f"{n:2d}. [{sentence['label']}{serves}] {sentence['text']}" in listing
     assert "[digression -> relevance] I guess I want a higher salary" in listing
-    assert "because: digression: salary_focus" in listing
+    assert "because: digression: talk of pay or money (salary)" in listing
 
 
 def test_coach_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

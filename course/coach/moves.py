@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from course.coach.profile import Profile
-from course.coach.text import snippet, stems, words
-from course.coach.vocab import FIRST_PERSON, MOVE_CRITERIA, MOVE_LABELS, P
+from course.coach.text import phrase, stems, words
+from course.coach.vocab import FIRST_PERSON, FLAG_LABELS, MOVE_CRITERIA, MOVE_LABELS, P
 
 #: The moves, in the order a sentence is tested for them (the first that applies is its move).
 MOVES: tuple[str, ...] = (
@@ -236,10 +236,14 @@ def explain(s: Sentence, profile: Profile | None) -> None:
     """Fill in the features: the phrases behind the sentence's move (and company ties)."""
     for key, name in _EXPLAINED_BY.get(s.move, ()):
         if m := s.find(key):
-            s.features.append(f"{name}: {snippet(m)}")
+            s.features.append(f"{name}: {phrase(m)}")
     if profile is not None:
         s.features += [f"company: {profile.labels[i]}" for i in s.company if i >= 0]
-    s.features += [f"digression: {flag}" for flag in s.digressions]
+    for flag in s.digressions:
+        keys = [k for k, f in (*DIGRESSIONS, ("personal_strong", "personal_life")) if f == flag]
+        found = next((m for k in [*keys, "harsh", "negative"] if (m := s.find(k))), None)
+        words_of = f" ({phrase(found)})" if found else ""
+        s.features.append(f"digression: {FLAG_LABELS.get(flag, flag)}{words_of}")
 
 
 def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> None:

@@ -69,6 +69,19 @@ def snippet(match: re.Match[str]) -> str:
     return _SPACE.sub(" ", match.group(0)).strip()[:40]
 
 
+_WORD_TAIL = re.compile(r"[\w'-]*(?:\s+[\w'-]+){0,2}")
+
+
+def phrase(match: re.Match[str]) -> str:
+    """A matched phrase for showing a learner why: one cut off mid-word ("help h", where the
+    pattern only needed to see a word begin) is completed with the next two words."""
+    text, end = match.group(0), match.end()
+    if end < len(match.string) and text[-1:].isalnum() and match.string[end].isalnum():
+        tail = _WORD_TAIL.match(match.string, end)
+        text += tail.group(0) if tail else ""
+    return _SPACE.sub(" ", text).strip()[:48]
+
+
 @functools.lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light stem: strip common English suffixes (twice), keep at most six letters."""
