@@ -30,8 +30,3 @@ def rubric() -> Mapping[str, tuple[str, str, str]]:
 def level_names() -> Mapping[int, str]:
     """Level -> its name (1 developing, 2 competent, 3 strong), from rubric.yaml."""
     return MappingProxyType({n: str(name) for n, name in enumerate(_load()["level_names"], 1)})
-
-
-def criterion_ids() -> tuple[str, ...]:
-    """The criteria's ids in the rubric's order."""
-    return tuple(c["id"] for c in _load()["criteria"])
