@@ -327,3 +327,19 @@ def test_a_read_only_store_writes_and_moves_nothing(tmp_path):
     assert corrupt.read_text(encoding="utf-8") == "{corrupt"
     left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock"))
     assert left == ["bad.answers.json", "nb.answers.json"]
+
+
+def test_the_learners_seed_is_kept_in_the_file_once_something_is_saved(tmp_path):
+    """The seed of the order exercises are shown in: stable across restarts and re-runs."""
+    fresh = AnswerStore("nb", tmp_path)
+    assert isinstance(fresh.seed, int) and not fresh.path.exists()
+    store = AnswerStore("nb", tmp_path, seed=42)
+    store.set("a", 1)
+    assert read(store.path)["seed"] == 42
+    assert AnswerStore("nb", tmp_path, seed=7).seed == 42, "the file's seed wins"
+    assert AnswerStore("nb", tmp_path, read_only=True).seed == 42
+    schema1 = answers_path("old", tmp_path)
+    schema1.write_text(json.dumps({"schema": 1, "answers": {"a": 1}}), encoding="utf-8")
+    old = AnswerStore("old", tmp_path, seed=3)
+    old.set("b", 2)
+    assert read(schema1)["seed"] == 3 and AnswerStore("old", tmp_path).seed == 3

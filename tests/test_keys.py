@@ -87,3 +87,40 @@ def test_graded_items_are_not_the_lessons_practice_items():
 
 def test_no_answers_file_in_solutions_or_exercises():
     assert answers_files(SOLUTIONS, ROOT / "exercises") == []
+
+
+# --------------------------------------------------------------------------- audit-keys
+
+
+def test_audit_keys_prints_every_keyed_exercise_beside_chance(capsys):
+    """`python -m course audit-keys --json`: one row per keyed practice and graded exercise."""
+    from course.__main__ import main
+    from course.learner import kinds
+
+    assert main(["audit-keys", "--json", "--seeds", "2"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    graded = {r["exercise"] for r in rows if r["source"] != "practice"}
+    keyed = {
+        s.exercise
+        for name in keys.assignments(SOLUTIONS)
+        for s in keys.scorings(keys.source_notebook(SOLUTIONS, name)).values()
+        if kinds.for_check(s.kind).keyed
+    }
+    assert graded == keyed
+    assert any(r["source"] == "practice" for r in rows)
+    for row in rows:
+        assert 0 < row["chance"] < 100
+        assert set(row["scores"]) == {"first", "last", "alternating", "one label", "random"}
+        assert row["excess"] == pytest.approx(max(row["scores"].values()) - row["chance"], abs=0.2)
+    assert main(["audit-keys", "--seeds", "0"]) == 2
+
+
+@pytest.mark.slow
+def test_no_position_strategy_beats_chance_by_more_than_10_points():
+    """Keys measure understanding: over 50 learners, answering by position or by one label
+    for everything scores at most 10 points above chance on every keyed exercise."""
+    from course.cli import audit_keys
+
+    rows = audit_keys.audit(50)
+    over = [r for r in rows if r.excess > audit_keys.MARGIN]
+    assert not over, "\n" + audit_keys.table(over)

@@ -352,3 +352,57 @@ def test_feedback_colours_have_enough_contrast():
     for bg, fg in pairs:
         hi, lo = sorted([luminance(bg), luminance(fg)], reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, (bg, fg)
+
+
+# --------------------------------------------------------------------------- shown order
+
+
+def _quiz_questions():
+    return [(f"q{n}", f"Question {n}", [("a", "A"), ("b", "B"), ("c", "C")]) for n in range(6)]
+
+
+def test_shuffled_order_is_the_learners_own_and_stable_across_restarts(tmp_path):
+    """Items and options in a per-learner order (a seed in the answers file); keys by id."""
+    items = [(f"s{n}", f"Statement {n}") for n in range(10)]
+    key = {i: ("aspiration" if n % 2 else "goal") for n, (i, _t) in enumerate(items)}
+    orders = set()
+    for seed in range(8):
+        store = AnswerStore(f"nb{seed}", tmp_path, seed=seed)
+        ex = w.Classify(store, "cls", items, ["aspiration", "goal"], key=key, shuffle=True)
+        orders.add(tuple(i for i, _c in ex.shown_choices()))
+        assert sorted(i for i, _c in ex.shown_choices()) == sorted(key)
+    assert len(orders) > 1, "different learners see different orders"
+    store = AnswerStore("me", tmp_path, seed=5)
+    first = w.Quiz(
+        store, "qz", _quiz_questions(), key={f"q{n}": "b" for n in range(6)}, shuffle=True
+    )
+    shown = first.shown_choices()
+    first.set_value({q: "b" for q, _o in shown})  # answers by id, whatever the order
+    assert first.result().score == 6
+    assert json.loads(store.path.read_text(encoding="utf-8"))["seed"] == 5
+    restarted = AnswerStore("me", tmp_path, seed=99)  # the file's seed wins
+    again = w.Quiz(restarted, "qz", _quiz_questions(), key={}, mode="graded", shuffle=True)
+    assert again.shown_choices() == shown and again.value == first.value
+    assert "Q1." in again.item_label(shown[0][0])
+
+
+def test_without_shuffle_items_show_in_authored_order(store):
+    ex = make_classify(store)
+    assert ex.shown_choices() == [("s1", ["aspiration", "goal"]), ("s2", ["aspiration", "goal"])]
+    choose = w.Choose(store, "ch", [("o1", "One"), ("o2", "Two")], key={"o1": True})
+    assert choose.shown_choices() == [("", ["o1", "o2"])]
+
+
+def test_a_shuffled_choose_saves_its_selection_in_the_authored_order(tmp_path):
+    options = [(f"o{n}", f"Option {n}") for n in range(8)]
+    orders = set()
+    for seed in range(6):
+        store = AnswerStore(f"nb{seed}", tmp_path, seed=seed)
+        key = {o: o in ("o1", "o6") for o, _t in options}
+        ex = w.Choose(store, "ch", options, key=key, shuffle=True)
+        orders.add(tuple(ex.shown_choices()[0][1]))
+        for option_id in reversed(ex.shown_choices()[0][1]):
+            ex.boxes[option_id].value = option_id in ("o6", "o1", "o3")
+        assert saved(store) == {"ch": ["o1", "o3", "o6"]}
+        assert ex.result().score == 7
+    assert len(orders) > 1

@@ -18,6 +18,7 @@ import contextlib
 import copy
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import warnings
@@ -107,6 +108,7 @@ class AnswerStore:
         notebook: str | os.PathLike[str],
         folder: str | os.PathLike[str] = ".",
         read_only: bool = False,
+        seed: int | None = None,
     ):
         self.notebook = _stem(notebook)
         self.folder = Path(folder)
@@ -120,7 +122,10 @@ class AnswerStore:
         self._changed: dict[str, Any] = {}
         self._changed_kinds: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
+        self._seed: int | None = None
         self._answers: dict[str, Any] = self._read(quarantine=not self.read_only)
+        if self._seed is None:
+            self._seed = seed if seed is not None else secrets.randbelow(2**31)
 
     # ------------------------------------------------------------------ reading
 
@@ -152,6 +157,9 @@ class AnswerStore:
                 problem = "its 'answers' entry is not a mapping"
         if problem is None:
             self._kinds = _kinds_of(data)
+            seed = data.get("seed")
+            if isinstance(seed, int) and not isinstance(seed, bool):
+                self._seed = seed
             return data["answers"]
         if quarantine:
             kept = backup_file(self.path, move=True)
@@ -191,6 +199,16 @@ class AnswerStore:
     def all(self) -> dict[str, Any]:
         """Every saved answer, by exercise id (a copy)."""
         return copy.deepcopy(self._answers)
+
+    @property
+    def seed(self) -> int:
+        """This learner's seed for the order exercises are shown in (kept in the file once saved).
+
+        The order is stable across restarts and re-runs once anything is saved; before that
+        there is nothing to lose by a new order.
+        """
+        assert self._seed is not None
+        return self._seed
 
     def kind(self, exercise_id: str) -> str | None:
         """The kind recorded with an exercise's answer (None for schema-1 files or no answer)."""
@@ -268,6 +286,7 @@ class AnswerStore:
             "notebook": self.notebook,
             "answers": answers,
             "kinds": kinds,
+            "seed": self._seed,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)

@@ -125,12 +125,13 @@ def test_graded_exercise_answered_in_the_browser_grades_as_clicked(
                 questions = args["questions"]
                 widget = exercise(panel, questions[0][1])
                 rows = widget.locator(".cak-item")
-                for n, (qid, _text, options) in enumerate(questions):
+                for n, (qid, text, options) in enumerate(questions):
                     option = right[qid]
                     if n < WRONG:
                         option = next(o for o, _ in options if o != option)
                     label = dict(options)[option]
-                    radio = rows.nth(n).get_by_role("radio", name=label, exact=True)
+                    row = rows.filter(has_text=text).first  # shown in the learner's own order
+                    radio = row.get_by_role("radio", name=label, exact=True)
                     radio.click()
                     expect(radio).to_be_checked()
                     chosen[exercise_id][qid] = option

@@ -111,6 +111,14 @@ class Kind:
     checks: tuple[str, ...] = ()
     #: Whether items have a key: the class report labels them and counts wrong choices.
     keyed = False
+    #: Whether the learner ticks any number of options (check boxes) rather than one per item.
+    multiple = False
+    #: Whether every item is answered with one of the same named labels (classify's scale),
+    #: so "the same label for everything" is a strategy a learner can follow.
+    one_scale = False
+    #: Whether items and options are shown in an order of the learner's own (their seed), so
+    #: a key cannot be read from position (keys are always by id).
+    shuffles = False
     #: The content loader of this kind's practice sets (set id -> set), if it has any.
     load: Callable[[str], Any] | None = None
     #: The content file (course/content/<name>.yaml) holding those sets.
@@ -129,6 +137,8 @@ class Kind:
     def build(self, store: AnswerStore, spec: Spec, mode: str, **extra: Any) -> Any:
         """The widget for `spec`, bound to `store`; Lazy values in `extra` are resolved first."""
         extra = {k: v.resolve() if isinstance(v, Lazy) else v for k, v in extra.items()}
+        if self.shuffles:
+            extra.setdefault("shuffle", True)
         return self.widget_class()(
             store,
             spec.id,

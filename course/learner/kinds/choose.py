@@ -18,6 +18,8 @@ class Choose(Kind):
     widget = "course.learner.widgets:Choose"
     checks = ("choose",)
     keyed = True
+    multiple = True
+    shuffles = True
     load = staticmethod(content.choose_set)
     content_file = "choose"
 

@@ -50,8 +50,10 @@ class Classify(Labelled):
     """Each item gets one of the labels; one point per item labelled as in the key."""
 
     name = "classify"
+    one_scale = True
     widget = "course.learner.widgets:Classify"
     checks = ("classify",)
+    shuffles = True
     load = staticmethod(content.classify_set)
     content_file = "classify"
 

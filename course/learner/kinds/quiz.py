@@ -17,6 +17,7 @@ class Quiz(Labelled):
     name = "quiz"
     widget = "course.learner.widgets:Quiz"
     checks = ("quiz",)
+    shuffles = True
     load = staticmethod(content.quiz)
     content_file = "quiz"
 

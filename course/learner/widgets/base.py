@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -62,6 +63,16 @@ SYMBOL = {
 
 def _para(text: str, css: str = "cak-note") -> str:
     return f'<div class="{css}">{escape(text)}</div>'
+
+
+def learner_order(store: AnswerStore, exercise_id: str) -> random.Random:
+    """The random source of one exercise's shown order for this learner.
+
+    Seeded by the learner's seed (kept in their answers file) and the exercise id, so the order
+    is the same on every restart and re-run, differs between learners, and answers stay keyed
+    by id whatever the order.
+    """
+    return random.Random(f"{store.seed}:{exercise_id}")
 
 
 class Exercise:

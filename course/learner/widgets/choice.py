@@ -10,7 +10,7 @@ import ipywidgets as W
 from course.errors import KitError
 from course.learner import checks
 from course.learner.answers import AnswerStore
-from course.learner.widgets.base import PRACTICE, SYMBOL, Exercise, _para, escape
+from course.learner.widgets.base import PRACTICE, SYMBOL, Exercise, _para, escape, learner_order
 
 # --------------------------------------------------------------------------- Classify
 
@@ -29,10 +29,14 @@ class Classify(Exercise):
         *,
         key: Mapping[str, str] | None = None,
         explanations: Mapping[str, str] | None = None,
+        shuffle: bool = False,
         **kwargs: Any,
     ):
         self.items = [(str(i), str(t)) for i, t in items]
         self.labels = list(labels)
+        if shuffle:  # the statements in an order per learner; labels keep theirs (a scale)
+            rng = learner_order(store, exercise_id)
+            self.items = rng.sample(self.items, len(self.items))
         self.key = dict(key) if key else None
         self.explanations = dict(explanations or {})
         if kwargs.get("mode", PRACTICE) == PRACTICE and self.key is None:
@@ -72,6 +76,10 @@ class Classify(Exercise):
     def value(self) -> dict[str, str]:
         return {i: t.value for i, t in self.toggles.items() if t.value is not None}
 
+    def shown_choices(self) -> list[tuple[str, list[str]]]:
+        """Each item and its labels, in the order shown (what a position strategy sees)."""
+        return [(i, [v for _t, v in t.options]) for i, t in self.toggles.items()]
+
     def item_label(self, item_id: str) -> str:
         for n, (iid, text) in enumerate(self.items, start=1):
             if iid == item_id:
@@ -100,9 +108,15 @@ class Choose(Exercise):
         key: Mapping[str, bool] | None = None,
         reasons: Mapping[str, str] | None = None,
         context: str = "",
+        shuffle: bool = False,
         **kwargs: Any,
     ):
         self.options = [(str(i), str(t)) for i, t in options]
+        #: The authored order: the saved answer lists options in it, whatever the shown order.
+        self.option_ids = [i for i, _t in self.options]
+        if shuffle:
+            rng = learner_order(store, exercise_id)
+            self.options = rng.sample(self.options, len(self.options))
         self.key = dict(key) if key else None
         self.reasons = dict(reasons or {})
         self.context = context
@@ -125,7 +139,7 @@ class Choose(Exercise):
         return widgets
 
     def _normalize(self, value: Any) -> tuple[list[str], list[str]]:
-        return checks.normalize_selection(value, self.boxes)
+        return checks.normalize_selection(value, self.option_ids)
 
     def _apply(self, value: Sequence[str]) -> None:
         chosen = set(value)
@@ -134,7 +148,11 @@ class Choose(Exercise):
 
     @property
     def value(self) -> list[str]:
-        return [o for o, box in self.boxes.items() if box.value]
+        return [o for o in self.option_ids if self.boxes[o].value]
+
+    def shown_choices(self) -> list[tuple[str, list[str]]]:
+        """The check boxes in the order shown, as one item whose choices are the options."""
+        return [("", list(self.boxes))]
 
     def item_label(self, item_id: str) -> str:
         return dict(self.options).get(item_id, item_id)
@@ -186,11 +204,18 @@ class Quiz(Exercise):
         *,
         key: Mapping[str, str] | None = None,
         feedback: Mapping[tuple[str, str], str] | None = None,
+        shuffle: bool = False,
         **kwargs: Any,
     ):
         self.questions = [
             (str(q), str(t), [(str(o), str(ot)) for o, ot in opts]) for q, t, opts in questions
         ]
+        if shuffle:  # one order per learner and exercise: questions, and each one's options
+            rng = learner_order(store, exercise_id)
+            self.questions = [
+                (q, t, rng.sample(opts, len(opts)))
+                for q, t, opts in rng.sample(self.questions, len(self.questions))
+            ]
         self.key = dict(key) if key else None
         self.option_feedback = dict(feedback or {})
         if kwargs.get("mode", PRACTICE) == PRACTICE and self.key is None:
@@ -226,6 +251,10 @@ class Quiz(Exercise):
     @property
     def value(self) -> dict[str, str]:
         return {q: r.value for q, r in self.radios.items() if r.value is not None}
+
+    def shown_choices(self) -> list[tuple[str, list[str]]]:
+        """Each question and its options, in the order shown."""
+        return [(q, [oid for _t, oid in r.options]) for q, r in self.radios.items()]
 
     def item_label(self, item_id: str) -> str:
         for n, (qid, text, _opts) in enumerate(self.questions, start=1):
