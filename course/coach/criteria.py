@@ -73,6 +73,8 @@ def aspiration(r: Reading) -> tuple[int, str]:
     near = r.has("near_term") is not None or goals > 0 or dated or r.builds
     passive = r.has("passive") is not None
     if direction == 0:
+        if any("exit_plan" in s.digressions and s.find("intent") for s in r.sentences):
+            return 2, "a direction, but it leads away from this role"
         if passive:
             return 1, "no direction: the answer says it has none yet"
         if "title" in kinds:
@@ -92,6 +94,8 @@ def aspiration(r: Reading) -> tuple[int, str]:
     if not near:
         return 2, "a direction, but no near-term step toward it"
     if strong and (long_strong or strong >= 2):
+        if any(s.digressions for s in r.sentences):
+            return 2, "a clear direction, but blurred by a digression (pay, leaving, personal life)"
         return 3, "a clear long-term direction with a near-term step"
     if hedged and not strong:
         return 2, "a direction, but hedged (maybe, probably)"
