@@ -1,0 +1,132 @@
+"""Time the learner app: from opening a lesson's URL to its first widget drawn.
+
+Run: .venv/bin/python benchmarks/bench_app.py [--runs 3] [--pages 01-aspirations-vs-goals ...]
+Starts `python -m course app` on a throwaway copy of the lessons (the real folders are never
+touched), then opens each lesson and graded exercise in a fresh headless Chromium page (Debian's
+/usr/bin/chromium, or CAK_CHROMIUM) `--runs` times. Reports per page the median seconds to the
+first widget drawn and to the page complete (every widget drawn, Voilà's spinner gone).
+Aim (issue 14): under 3 s to the first widget on this machine. The first visit after start-up
+pays Python's cold imports; it is reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("CAK_CHROMIUM", "/usr/bin/chromium"))
+AIM_SECONDS = 3.0
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+EXERCISES = sorted(p.name for p in (ROOT / "exercises").glob("[0-9][0-9]-*") if p.is_dir())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _copy(dest: Path) -> Path:
+    for name in ("notebooks", "exercises"):
+        shutil.copytree(
+            ROOT / name, dest / name, ignore=shutil.ignore_patterns("*.answers.json*", ".ipynb_*")
+        )
+    return dest
+
+
+def _start(root: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, HOME=str(root.parent / "home"))
+    env.pop("MPLBACKEND", None)
+    command = [sys.executable, "-m", "course", "app", "--no-browser", "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*command, "--root", str(root)], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("the app did not start within 120 s")
+
+
+def _visit(browser, url: str) -> tuple[float, float]:
+    """Seconds from navigation to the first widget drawn, and to the page complete."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=120_000)
+        page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=120_000)
+        first = time.perf_counter() - start
+        page.wait_for_load_state("load", timeout=120_000)
+        page.locator("#rendered_cells").wait_for(state="visible", timeout=120_000)
+        return first, time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="visits per page (default 3)")
+    parser.add_argument("--pages", nargs="*", help="lesson or exercise names (default: all)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        raise SystemExit(f"no Chromium at {CHROMIUM} (set CAK_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    pages = [(f"lesson {n}", f"voila/render/notebooks/{n}.ipynb") for n in LESSONS]
+    pages += [(f"exercise {n}", f"voila/render/exercises/{n}/{n}.ipynb") for n in EXERCISES]
+    if args.pages:
+        pages = [p for p in pages if p[0].split()[1] in args.pages]
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        root = _copy(Path(tmp) / "kit")
+        port = _free_port()
+        t0 = time.perf_counter()
+        proc = _start(root, port, Path(tmp) / "app.log")
+        print(f"app answering after {time.perf_counter() - t0:.1f} s")
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+                )
+                cold, _ = _visit(browser, base + pages[0][1])
+                print(f"first visit after start-up (cold imports): {cold:.2f} s to a widget")
+                firsts = []
+                print(f"{'page':40} {'first widget':>12} {'complete':>9}   (median of {args.runs})")
+                for name, path in pages:
+                    runs = [_visit(browser, base + path) for _ in range(args.runs)]
+                    first = statistics.median(r[0] for r in runs)
+                    done = statistics.median(r[1] for r in runs)
+                    firsts.append(first)
+                    print(f"{name:40} {first:11.2f}s {done:8.2f}s")
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    worst = max(firsts)
+    print(
+        f"first widget: median {statistics.median(firsts):.2f} s, worst page {worst:.2f} s "
+        f"(aim: under {AIM_SECONDS:.0f} s) -> {'OK' if worst < AIM_SECONDS else 'OVER'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
