@@ -301,3 +301,21 @@ def test_the_download_button_explains_when_there_is_nothing_yet(repo_copy):
     box.make()
     assert "nothing to hand in yet" in box.html and "data:" not in box.html
     assert not (repo_copy / "my-work.zip").exists()
+
+
+def test_grading_takes_the_handin_as_one_learners_work(repo_copy, tmp_path):
+    intake = pytest.importorskip("course.grader.intake")
+    names = sorted(p.name for p in (repo_copy / "exercises").iterdir() if p.is_dir())
+    for ex in names[:2]:
+        _answers(repo_copy / "exercises" / ex / f"{ex}.answers.json", {"x": "y"})
+    zip_path = handin.write_zip(repo_copy, tmp_path / "my-work.zip")
+    roster = [{"id": "ann", "first_name": "Ann", "last_name": "Lee", "email": ""}]
+    submitted = tmp_path / "submitted"
+    result = intake.take_in(zip_path, submitted, roster=roster, assignments=names, learner="ann")
+    assert not result.unplaced and not result.renamed, result.report()
+    for ex in names[:2]:
+        assert sorted(p.name for p in (submitted / "ann" / ex).iterdir()) == [
+            f"{ex}.answers.json",
+            f"{ex}.ipynb",
+        ]
+    assert sorted(p.name for p in (submitted / "ann").iterdir()) == names[:2]
