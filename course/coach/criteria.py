@@ -120,8 +120,7 @@ def alignment(r: Reading) -> tuple[int, str]:
             return 2, "names the company, not its values or plans (no profile to check)"
         return 1, "could fit any company: it names none and none of its values or plans"
     hits = len(r.company_hits)
-    specific_words = len(p.specific & r.stems)
-    if hits >= 2 or (hits == 1 and specific_words >= 3):
+    if hits >= 1:
         return 3, f"ties to {hits} of the company's values or plans"
     if hits == 1 or named:
         return 2, "names the company but barely ties to its values or plans"
