@@ -1,0 +1,32 @@
+"""`python -m course export --workshop DIR --format canvas|moodle|csv`: grades to an LMS."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "export"
+HELP = "write the workshop's grades in Canvas's or Moodle's gradebook import format (or a table)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    parser.add_argument(
+        "--format", required=True, choices=("canvas", "moodle", "csv"), help="which LMS's layout"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write (DIR/grades-FORMAT.csv)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `python -m course --help` imports every command module.
+    from course.facilitator.export import export
+
+    path = export(args.workshop, args.format, args.output)
+    how = {
+        "canvas": "Canvas: Grades > Import, choose this file; rows match by SIS User ID.",
+        "moodle": "Moodle: Grades > Import > CSV file; map from 'Email address' (or Username).",
+        "csv": "A table: one row per learner, a column per assignment, the total.",
+    }[args.format]
+    print(f"Wrote {path}\n{how}")
+    return 0

@@ -1,0 +1,209 @@
+"""A workshop's grades in an LMS's gradebook import format: Canvas, Moodle, or a plain table.
+
+Reads DIR/grades.csv (nbgrader's CSV export: one row per learner and assignment, written by
+`python -m course grade`) and the roster in the gradebook, and writes one row per learner:
+
+- canvas: Canvas's gradebook CSV: Student ("Last, First"), ID, SIS User ID, SIS Login ID,
+  Section, then one column per assignment, and its "Points Possible" row. Canvas matches a row
+  by SIS User ID (the roster's id) or SIS Login ID (the email, else the id); ID (Canvas's own
+  number) is left blank. Import: Grades > Import.
+- moodle: Moodle's grade import CSV: Email address, Username, ID number, First name, Last name,
+  then one column per grade item. Import: Grades > Import > CSV file, "Map from" Email address
+  (or Username / ID number) to the same field.
+- csv: learner id, first name, last name, email, one column per assignment, total, out of.
+
+Every file is UTF-8 with a byte-order mark, so Excel shows 'Chloé' as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from course.errors import KitError
+
+__all__ = ["FORMATS", "Gradebook", "export", "read_grades", "render"]
+
+FORMATS = ("canvas", "moodle", "csv")
+
+
+class Gradebook:
+    """Scores by learner and assignment, maxima by assignment, and the roster's details."""
+
+    def __init__(
+        self,
+        learners: list[dict[str, str]],
+        assignments: list[str],
+        scores: dict[tuple[str, str], float],
+        maxima: dict[str, float],
+    ):
+        self.learners = learners
+        self.assignments = assignments
+        self.scores = scores
+        self.maxima = maxima
+
+    def score(self, learner: str, assignment: str) -> float | None:
+        return self.scores.get((learner, assignment))
+
+
+def _number(text: str) -> float | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _shown(value: float | None) -> str:
+    """A score as an LMS reads it: '7', '7.5', blank when none (dot decimals, no thousands)."""
+    if value is None:
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def read_grades(
+    grades_csv: str | os.PathLike[str], roster: Iterable[dict[str, str]] | None = None
+) -> Gradebook:
+    """The grades of nbgrader's CSV export (any encoding Excel leaves), with the roster's names.
+
+    A learner on the roster with no row gets blanks; a learner in grades.csv not on the roster
+    keeps the names grades.csv gives.
+    """
+    path = Path(grades_csv)
+    if not path.is_file():
+        raise KitError(
+            f"{path} does not exist: grade the workshop first "
+            f"(python -m course grade --workshop {path.parent})"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    needed = {"assignment", "student_id", "score", "max_score"}
+    if rows and not needed <= set(rows[0]):
+        raise KitError(f"{path}: not nbgrader's grades export (columns {sorted(needed)} needed)")
+    learners: dict[str, dict[str, str]] = {}
+    for entry in roster or []:
+        learners[entry["id"]] = dict(entry)
+    assignments: list[str] = []
+    scores: dict[tuple[str, str], float] = {}
+    maxima: dict[str, float] = {}
+    for row in rows:
+        learner, assignment = row["student_id"].strip(), row["assignment"].strip()
+        if not learner or not assignment:
+            continue
+        if assignment not in assignments:
+            assignments.append(assignment)
+        learners.setdefault(
+            learner,
+            {
+                "id": learner,
+                **{k: row.get(k, "").strip() for k in ("first_name", "last_name", "email")},
+            },
+        )
+        score, most = _number(row["score"]), _number(row["max_score"])
+        if score is not None:
+            scores[(learner, assignment)] = score
+        if most is not None:
+            maxima[assignment] = max(most, maxima.get(assignment, 0.0))
+    ordered = [learners[k] for k in sorted(learners)]
+    return Gradebook(ordered, sorted(assignments), scores, maxima)
+
+
+def _canvas(book: Gradebook) -> list[list[str]]:
+    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *book.assignments]
+    points = [
+        "    Points Possible",
+        "",
+        "",
+        "",
+        "",
+        *(_shown(book.maxima.get(a)) for a in book.assignments),
+    ]
+    rows = [header, points]
+    for learner in book.learners:
+        first, last = learner.get("first_name", ""), learner.get("last_name", "")
+        student = f"{last}, {first}" if first and last else (first or last or learner["id"])
+        rows.append(
+            [
+                student,
+                "",
+                learner["id"],
+                learner.get("email") or learner["id"],
+                learner.get("section", ""),
+                *(_shown(book.score(learner["id"], a)) for a in book.assignments),
+            ]
+        )
+    return rows
+
+
+def _moodle(book: Gradebook) -> list[list[str]]:
+    header = ["Email address", "Username", "ID number", "First name", "Last name"]
+    rows = [header + list(book.assignments)]
+    for learner in book.learners:
+        rows.append(
+            [
+                learner.get("email", ""),
+                learner["id"],
+                learner["id"],
+                learner.get("first_name", ""),
+                learner.get("last_name", ""),
+                *(_shown(book.score(learner["id"], a)) for a in book.assignments),
+            ]
+        )
+    return rows
+
+
+def _plain(book: Gradebook) -> list[list[str]]:
+    header = ["learner", "first name", "last name", "email", *book.assignments, "total", "out of"]
+    rows = [header]
+    most = sum(book.maxima.get(a, 0.0) for a in book.assignments)
+    for learner in book.learners:
+        got = [book.score(learner["id"], a) for a in book.assignments]
+        rows.append(
+            [
+                learner["id"],
+                learner.get("first_name", ""),
+                learner.get("last_name", ""),
+                learner.get("email", ""),
+                *(_shown(g) for g in got),
+                _shown(sum(g for g in got if g is not None)),
+                _shown(most),
+            ]
+        )
+    return rows
+
+
+def render(book: Gradebook, format: str) -> str:
+    """The file's text (without the byte-order mark) in `format`: canvas, moodle or csv."""
+    builders = {"canvas": _canvas, "moodle": _moodle, "csv": _plain}
+    if format not in builders:
+        raise KitError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(builders[format](book))
+    return out.getvalue()
+
+
+def export(
+    root: str | os.PathLike[str], format: str, output: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write the workshop's grades for an LMS; return the file (default DIR/grades-FORMAT.csv)."""
+    from course.grader.workshop import open_workshop, roster_entries
+
+    workshop = open_workshop(root)
+    book = read_grades(workshop.root / "grades.csv", roster_entries(workshop))
+    path = Path(output) if output else workshop.root / f"grades-{format}.csv"
+    path.write_text("\ufeff" + render(book, format), encoding="utf-8", newline="")
+    return path
+
+
+def summary(book: Gradebook) -> dict[str, Any]:
+    return {"learners": len(book.learners), "assignments": book.assignments}
