@@ -120,9 +120,9 @@ def alignment(r: Reading) -> tuple[int, str]:
             return 2, "names the company, not its values or plans (no profile to check)"
         return 1, "could fit any company: it names none and none of its values or plans"
     hits = len(r.company_hits)
-    if hits >= 1:
+    if hits:
         return 3, f"ties to {hits} of the company's values or plans"
-    if hits == 1 or named:
+    if named:
         return 2, "names the company but barely ties to its values or plans"
     return 1, "nothing specific to this company"
 
