@@ -281,3 +281,85 @@ def test_every_committed_notebook_is_saved_without_outputs():
                 where = f"{path.relative_to(ROOT)} cell {cell.get('id')}"
                 assert cell["outputs"] == [], f"{where} has outputs"
                 assert cell["execution_count"] is None, f"{where} has an execution count"
+
+
+@pytest.mark.slow
+def test_the_bundle_goes_from_unzipped_to_a_running_lesson_with_one_command(tmp_path):
+    """A learner's machine: the system Python (no venv), the bundle unzipped, `sh start.sh`.
+
+    It makes .venv in the folder, installs the wheel (the lessons' packages only) from the
+    package index (pip's cache), and serves the learner app (or JupyterLab); lesson 00 then runs
+    headless there.
+    """
+    import os
+    import socket
+    import time
+    import urllib.request
+    import zipfile
+
+    from course.facilitator.bundle import build_bundle, start_command
+
+    system = Path(sys.base_prefix) / "bin" / "python3"
+    if not system.is_file() or os.name != "posix":
+        pytest.skip("needs a POSIX system Python")
+    with zipfile.ZipFile(build_bundle(tmp_path / "learners.zip")) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / "learners"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k.startswith(("PIP_", "LANG", "LC_"))}
+    env.update(
+        PATH=f"{system.parent}:/usr/bin:/bin",
+        HOME=str(tmp_path / "home"),
+        PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
+        JUPYTER_TOKEN="t0ken",
+    )
+    # What start.sh opens: the learner app (Voila) where the kit has one, else JupyterLab.
+    if start_command() == "app":
+        url, expected = f"http://127.0.0.1:{port}/", "<html"
+    else:
+        url, expected = f"http://127.0.0.1:{port}/lab?token=t0ken", "jupyter-config-data"
+    log = tmp_path / "start.log"
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        ["sh", "start.sh", "--no-browser", "--port", str(port)],
+        cwd=folder,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body, installed = "", None
+        while time.monotonic() - started < 900 and proc.poll() is None:
+            if installed is None and (folder / ".venv" / ".ready").exists():
+                installed = time.monotonic() - started
+            try:
+                body = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(1)
+        text = log.read_text()
+        assert expected in body, f"nothing served at {url}:\n{text[-3000:]}"
+        assert "Python 3.11 or newer" in text and " MB of disk" in text
+        python = folder / ".venv" / "bin" / "python"
+        size = sum(f.stat().st_size for f in (folder / ".venv").rglob("*") if f.is_file())
+        print(f"\nlearner install: {installed or 0:.0f} s, {size / 2**20:.0f} MB in .venv")
+        modules = list(GRADING_ONLY)
+        check = f"import importlib.util as u; print([m for m in {modules} if u.find_spec(m)])"
+        done = subprocess.run([python, "-c", check], capture_output=True, text=True)
+        assert done.stdout.strip() == "[]", "no grading package in a learner's install"
+        lesson = (
+            "import nbformat, nbclient\n"
+            "nb = nbformat.read('notebooks/00-start-here.ipynb', as_version=4)\n"
+            "nbclient.NotebookClient(nb, timeout=120, kernel_name='python3',"
+            " resources={'metadata': {'path': 'notebooks'}}).execute()\n"
+            "print('ran', sum(c.cell_type == 'code' for c in nb.cells), 'cells')\n"
+        )
+        done = subprocess.run(
+            [python, "-c", lesson], cwd=folder, capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0 and "ran" in done.stdout, done.stderr[-3000:]
+    finally:
+        proc.terminate()
+        proc.wait(30)

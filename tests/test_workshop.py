@@ -100,9 +100,28 @@ def test_a_hand_in_from_someone_not_on_the_roster_is_refused_and_listed(workshop
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr(f"zed/{A01}/{A01}.ipynb", "{}")
     done = run_kit("grade", "--workshop", str(workshop), "--from", str(archive), "--quiet")
-    assert done.returncode == 2
-    assert "'zed' is not on the roster" in done.stderr and "roster --update" in done.stderr
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Not taken in" in done.stdout and "'zed' is not on the roster" in done.stdout
+    assert "roster --update" in done.stdout
     assert "zed" not in open_workshop(workshop).roster()
+    assert not (workshop / "submitted" / "zed").exists()
+
+
+def test_one_learners_own_zip_with_learner(workshop, tmp_path):
+    ws = open_workshop(workshop)
+    archive = tmp_path / "handin.zip"
+    with zipfile.ZipFile(archive, "w") as out:  # the learner zipped their exercises folder
+        out.writestr(f"exercises/{A01} (1)/{A01}.ipynb", ws.release_notebook(A01).read_bytes())
+        out.writestr(f"exercises/{A01} (1)/{A01} (1).answers.json", "{}")
+    args = ("grade", "--workshop", str(workshop), "--from", str(archive), "--quiet")
+    refused = run_kit(*args)
+    assert "--learner ID" in refused.stdout
+    done = run_kit(*args, "--learner", "bo")
+    assert "Took in 1 learner from" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert f"folder '{A01} (1)' taken as {A01}" in done.stdout
+    assert (workshop / "submitted" / "bo" / A01 / f"{A01}.answers.json").is_file()
+    flags = json.loads((workshop / "flags.json").read_text(encoding="utf-8"))
+    assert not any("no submission" in f for f in flags["bo"])
 
 
 def test_roster_update_adds_renames_and_removes_with_a_dry_run_first(tmp_path):

@@ -13,7 +13,13 @@ HELP = "autograde every submission of a workshop (grades.csv, flags.json, a summ
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     _options.workshop(parser)
     parser.add_argument(
-        "--from", dest="zip", metavar="ZIP", help="unpack a zip of learner folders first"
+        "--from",
+        dest="zip",
+        metavar="ZIP",
+        help="take hand-ins in first: a class zip, a folder of per-learner zips, or one zip",
+    )
+    parser.add_argument(
+        "--learner", metavar="ID", help="with --from: the zip is this one learner's hand-in"
     )
     _options.jobs(
         parser,
@@ -29,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: nbgrader's tools load with them and `--help` stays fast.
+    from course.errors import KitError
     from course.grader.grading import grade, summary
     from course.grader.procs import tools_on_path
 
@@ -36,10 +43,14 @@ def run(args: argparse.Namespace) -> int:
     bar = _options.ProgressBar(enabled=not args.quiet)
     try:
         options = _options.grade_options(args)
-        outcome = grade(args.workshop, options, zip_path=args.zip, progress=bar)
+        if args.learner and not args.zip:
+            raise KitError("--learner goes with --from: the zip of that learner's hand-in")
+        outcome = grade(
+            args.workshop, options, zip_path=args.zip, learner=args.learner, progress=bar
+        )
     finally:
         bar.close()
-    if args.zip:
-        print(f"Unpacked {len(outcome.unpacked)} learners from {args.zip}.")
+    if outcome.intake is not None:
+        print(outcome.intake.report())
     print(summary(outcome))
-    return 1 if outcome.flagged else 0
+    return 1 if outcome.flagged or (outcome.intake and outcome.intake.unplaced) else 0

@@ -24,7 +24,7 @@ from filelock import FileLock, Timeout
 from course.errors import KitError
 from course.grader import merge
 from course.grader.executors import Executor, make_executor
-from course.grader.intake import unpack_submissions
+from course.grader.intake import Intake, take_in_workshop
 from course.grader.options import GradeOptions
 from course.grader.workshop import LEARNER_ID, Workshop, add_learners, open_workshop
 
@@ -53,6 +53,7 @@ class GradeRun:
     how: str
     seconds: float
     unpacked: list[str] = field(default_factory=list)
+    intake: Intake | None = None  # what `--from` took in, renamed and could not place
 
     @property
     def flagged(self) -> list[str]:
@@ -147,6 +148,7 @@ def grade(
     options: GradeOptions | None = None,
     *,
     zip_path: str | Path | None = None,
+    learner: str | None = None,
     progress: Progress | None = None,
 ) -> GradeRun:
     """Grade every learner of a workshop; write grades.csv, flags.json and results/.
@@ -159,7 +161,7 @@ def grade(
     workshop = open_workshop(root)
     with exclusive(workshop):
         started = time.monotonic()
-        unpacked = unpack_submissions(zip_path, workshop.submitted) if zip_path else []
+        intake = take_in_workshop(workshop, zip_path, learner) if zip_path else None
         # Worker processes start now: each imports nbgrader (seconds) while this one does too.
         executor = make_executor(workshop, options, len(workshop.submitted_learners()))
         try:
@@ -180,7 +182,8 @@ def grade(
             flags=flags,
             how=done["how"],
             seconds=time.monotonic() - started,
-            unpacked=list(unpacked),
+            unpacked=intake.learners if intake else [],
+            intake=intake,
         )
 
 

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from course.errors import KitError
 from course.grader.workshop import LEARNER_ID
@@ -515,12 +516,13 @@ def _merge(staging: Path, submitted: Path) -> None:
 
 
 def take_in_workshop(
-    workshop_dir: str | os.PathLike[str], source: str | os.PathLike[str], learner: str | None
+    workshop: Any, source: str | os.PathLike[str], learner: str | None = None
 ) -> Intake:
     """`grade --from SOURCE [--learner ID]`: take hand-ins into a workshop, by its roster."""
-    from course.grader.workshop import open_workshop, roster_entries
+    from course.grader.workshop import Workshop, open_workshop, roster_entries
 
-    workshop = open_workshop(workshop_dir)
+    if not isinstance(workshop, Workshop):
+        workshop = open_workshop(workshop)
     return take_in(
         source,
         workshop.submitted,
