@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +37,11 @@ class Reading:
         if key not in self._tallies:
             self._tallies[key] = sum(1 for _ in P[key].finditer(self.text))
         return self._tallies[key]
+
+    @functools.cached_property
+    def cliches(self) -> frozenset[str]:
+        """The distinct stock phrases in the draft (found once)."""
+        return cliches(self.text)
 
     def has(self, key: str) -> re.Match[str] | None:
         """The first match of a named pattern in the whole draft (searched once)."""
@@ -178,7 +184,7 @@ def authenticity(r: Reading) -> tuple[int, str]:
     """Level for authenticity: a real example from the past, without stock phrases."""
     if r.has("implausible"):
         return 1, "implausible or overclaiming"
-    stock = len(cliches(r.text))
+    stock = len(r.cliches)
     if stock >= 3 and not any(s.example for s in r.sentences):
         return 1, "stock phrases only, with nothing from your own past"
     if stock >= 2:
@@ -188,9 +194,9 @@ def authenticity(r: Reading) -> tuple[int, str]:
     return 3, "specific and backed by a real example"
 
 
-def cliches(text: str) -> set[str]:
+def cliches(text: str) -> frozenset[str]:
     """The distinct stock phrases in a text."""
-    return {m.group(0).lower() for m in P["cliches"].finditer(text)}
+    return frozenset(m.group(0).lower() for m in P["cliches"].finditer(text))
 
 
 def shape(r: Reading, aspiration_level: int) -> list[str]:

@@ -104,7 +104,7 @@ def _flags(r: Reading, levels: dict[str, int]) -> set[str]:
         out.add("hedging")
     if r.has("implausible"):
         out.add("implausible_claim")
-    if len(criteria.cliches(r.text)) >= 2:
+    if len(r.cliches) >= 2:
         out.add("cliche")
     if r.seconds < TOO_SHORT_SECONDS:
         out.add("too_short")
