@@ -129,6 +129,13 @@ class SetReport:
             for b, per in groups.items()
         }
 
+    def persona_bias(self) -> dict[str, float]:
+        """Persona -> mean (coach - hand) total over all its drafts, every band pooled."""
+        diffs: dict[str, list[int]] = defaultdict(list)
+        for r in self.rows:
+            diffs[r["persona"]].append(sum(r["coach"].values()) - sum(r["hand"].values()))
+        return {p: sum(v) / len(v) for p, v in sorted(diffs.items())}
+
     def fairness_gap(self) -> tuple[float, str]:
         """The largest difference between personas, in one band, of mean (coach - hand) total."""
         worst, where = 0.0, ""
@@ -186,6 +193,12 @@ def lines(r: SetReport, verbose: bool = False) -> list[str]:
         f"fairness gap (mean coach-minus-hand total, personas in one band): {gap:.2f} "
         f"(target <= {FAIRNESS_TARGET:.0f}){'; ' + where if where else ''}",
     ]
+    bias = r.persona_bias()
+    out.append(
+        f"  pooled over bands (mean coach-minus-hand per persona): spread "
+        f"{max(bias.values()) - min(bias.values()):.2f}; "
+        + ", ".join(f"{p} {v:+.2f}" for p, v in bias.items())
+    )
     for b, per in sorted(r.personas().items(), key=lambda kv: [x[0] for x in BANDS].index(kv[0])):
         out.append(
             f"  {b}: "
