@@ -1,0 +1,361 @@
+"""The workshop hub end to end: real JupyterHub, NativeAuthenticator, configurable-http-proxy,
+the local process spawner with one system account per learner, and nbgrader's exchange.
+
+Three learners (system accounts made by `hub init`, removed after) log in through the hub's
+login page in Chromium, open lesson 01 in JupyterLab and answer it, fetch graded exercise 01
+through nbgrader's Assignments server extension, answer it by clicking (each a different
+number wrong), and submit. The facilitator collects and grades with the kit's commands; each
+learner fetches feedback that shows their own score and no other learner's id; grades.csv holds
+exactly what was clicked; and, as each learner's own account, no learner can read another's home
+or answers file or list the exchange's hand-ins and feedback.
+
+Needs root (useradd), Chromium, npm and the hub extra; skips without them (fails under CI=true).
+The learners' Python environment is made once in build/hub-learner-env (about 3 minutes), then
+only the kit in it is refreshed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from labkit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LabPage, classify_rows, toggle  # noqa: E402
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+ASSIGNMENT = "01-aspirations-vs-goals"
+LESSON = "lessons/01-aspirations-vs-goals.ipynb"
+COURSE = "career-aspirations"
+#: Learner account -> how many of the 8 statements they label wrongly (their score is 8 - n).
+LEARNERS = {"hubt-alice": 0, "hubt-bob": 3, "hubt-chloe": 6}
+FACILITATOR = "hubt-facilitator"
+ENV = Path(os.environ.get("CAK_HUB_ENV") or ROOT / "build" / "hub-learner-env")
+
+
+def _missing() -> str | None:
+    if os.geteuid() != 0:
+        return "the hub test creates system accounts: run it as root"
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM}"
+    if shutil.which("npm") is None or shutil.which("useradd") is None:
+        return "npm or useradd is missing"
+    try:
+        import jupyterhub  # noqa: F401
+        import nativeauthenticator  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError as exc:
+        return f"{exc.name} is not installed (pip install -e '.[test]')"
+    return None
+
+
+def _require() -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"CI=true, so the hub test must run, but: {reason}", pytrace=False)
+    pytest.skip(f"hub test skipped: {reason}")
+
+
+def kit(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COURSE_NO_VENV": "1"},
+    )
+    assert done.returncode == 0, (
+        f"course {' '.join(args)}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+    )
+    return done
+
+
+def as_user(user: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Hub:
+    def __init__(self, root: Path, port: int, passwords: dict[str, str], proc: Any):
+        self.root, self.port, self.passwords, self.proc = root, port, passwords, proc
+        self.url = f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[Hub]:
+    _require()
+    from course.hub.setup import remove_account
+
+    base = Path(tempfile.mkdtemp(prefix="cak-hub-", dir="/tmp"))
+    os.chmod(base, 0o755)  # the learners' accounts pass through to the exchange
+    root = base / "ws"
+    roster = base / "roster.csv"
+    roster.write_text(
+        "ID,First name,Last name\n"
+        + "".join(f"{n},{n.split('-')[1].title()},Tester\n" for n in LEARNERS),
+        encoding="utf-8",
+    )
+    port = free_port()
+    proc = None
+    try:
+        kit(
+            "hub",
+            "init",
+            str(root),
+            "--roster",
+            str(roster),
+            "--port",
+            str(port),
+            "--facilitator",
+            FACILITATOR,
+            "--env",
+            str(ENV),
+            timeout=900,
+        )
+        with (root / "hub" / "state" / "passwords.csv").open(encoding="utf-8-sig") as f:
+            passwords = {row[0]: row[2] for row in list(csv.reader(f))[1:]}
+        assert set(passwords) == {*LEARNERS, FACILITATOR}
+        log = (base / "hub.log").open("w")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "course", "hub", "start", str(root)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "COURSE_NO_VENV": "1"},
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/api", timeout=5)
+                break
+            except OSError:
+                assert proc.poll() is None, (base / "hub.log").read_text()[-3000:]
+                assert time.monotonic() < deadline, "the hub did not answer within 120 s"
+                time.sleep(1)
+        yield Hub(root, port, passwords, proc)
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the hub stops every learner's server
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        for name in [*LEARNERS, FACILITATOR]:
+            with contextlib.suppress(Exception):
+                remove_account(name)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def login(browser: Any, hub: Hub, user: str) -> Any:
+    """Sign in on the hub's login page; return the page (the server may still be starting)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", hub.passwords[user])
+    page.click("#login_submit")
+    return page
+
+
+class HubLab(LabPage):
+    """labkit's JupyterLab page, loaded through the hub at /user/NAME/lab."""
+
+    def __init__(self, page: Any, user: str):
+        super().__init__(page, server=None)
+        self.user = user
+
+    def load(self, timeout: float = 180_000) -> HubLab:
+        self.page.wait_for_url(re.compile(rf"/user/{self.user}/lab"), timeout=timeout)
+        self.page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout)
+        self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+        return self
+
+    def assignments(self, action: str) -> Any:
+        """nbgrader's Assignments server extension, as its tab calls it (POST, xsrf)."""
+        return self.page.evaluate(
+            """async ([user, action, course, assignment]) => {
+              const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+              const q = new URLSearchParams({course_id: course, assignment_id: assignment});
+              const r = await fetch(`/user/${user}/assignments/${action}?${q}`,
+                {method: 'POST', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
+              return {status: r.status, body: await r.text()};
+            }""",
+            [self.user, action, COURSE, ASSIGNMENT],
+        )
+
+
+def answer_lesson(lab: HubLab, home: Path) -> None:
+    panel = lab.open(LESSON)
+    state = lab.run_all(LESSON, timeout=180)
+    assert not state["errors"], state["errors"]
+    first = panel.locator(".cak-ex").first.get_by_role("radio").first
+    first.scroll_into_view_if_needed()
+    first.click()
+    answers = home / "lessons" / "01-aspirations-vs-goals.answers.json"
+    deadline = time.monotonic() + 20
+    while not (answers.exists() and json.loads(answers.read_text()).get("answers")):
+        assert time.monotonic() < deadline, "the lesson's answer was not saved in the home"
+        time.sleep(0.5)
+    lab.close_and_shutdown(LESSON)
+
+
+def answer_exercise(lab: HubLab, wrong: int, items: list[tuple[str, str]], key: dict) -> None:
+    from test_browser_exercises import Item
+
+    path = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    panel = lab.open(path)
+    state = lab.run_all(path, timeout=180)
+    assert not state["errors"], state["errors"]
+    widget = panel.locator(".cak-ex").filter(has_text=items[0][1]).first
+    for n, (row, item) in enumerate(classify_rows(widget, [Item(*i) for i in items])):
+        label = (
+            key[item.id]
+            if n >= wrong
+            else next(x for x in ("aspiration", "goal") if x != key[item.id])
+        )
+        toggle(row, label).click()
+    lab.save()
+    lab.page.wait_for_timeout(1500)  # the answers file is written on each change; let it land
+    lab.close_and_shutdown(path)
+
+
+def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_feedback(
+    hub: Hub,
+) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_browser_exercises import exercise_calls
+
+    from course.grader import keys
+
+    started = time.monotonic()
+    kit("hub", "release", str(hub.root), ASSIGNMENT)
+    source = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    key = keys.solution_answers(source)["statements"]
+    items = exercise_calls(ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")["statements"][
+        1
+    ]["items"]
+    homes = {name: Path(f"/home/{name}") for name in LEARNERS}
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            # Everyone signs in first: the hub starts the three servers side by side.
+            pages = {name: login(browser, hub, name) for name in LEARNERS}
+            labs = {name: HubLab(page, name).load() for name, page in pages.items()}
+            for name, lab in labs.items():
+                answer_lesson(lab, homes[name])
+                fetched = lab.assignments("fetch")
+                assert fetched["status"] == 200, fetched
+                assert (homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+                answer_exercise(lab, LEARNERS[name], items, key)
+                sidecar = homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.answers.json"
+                assert len(json.loads(sidecar.read_text())["answers"]["statements"]) == 8
+                submitted = lab.assignments("submit")
+                assert submitted["status"] == 200 and '"success": false' not in submitted["body"]
+
+            # The facilitator collects (the answers file travels with the notebook) and grades.
+            kit("hub", "collect", str(hub.root), ASSIGNMENT)
+            for name in LEARNERS:
+                handed = hub.root / "submitted" / name / ASSIGNMENT
+                assert (handed / f"{ASSIGNMENT}.answers.json").exists(), sorted(handed.iterdir())
+            grade = subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    FACILITATOR,
+                    "--",
+                    str(ENV / "bin" / "python"),
+                    "-m",
+                    "course",
+                    "grade",
+                    "--workshop",
+                    str(hub.root),
+                    "--jobs",
+                    "2",
+                    "--quiet",
+                ],
+                capture_output=True,
+                text=True,
+                cwd=hub.root,
+                timeout=600,
+                env={**os.environ, "PATH": f"{ENV / 'bin'}:/usr/bin:/bin"},
+            )
+            assert grade.returncode in (0, 1), grade.stdout + grade.stderr  # 1: 02-05 not set
+            with (hub.root / "grades.csv").open(encoding="utf-8-sig") as f:
+                rows = [r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT]
+            got = {r["student_id"]: float(r["score"]) for r in rows}
+            assert got == {name: 8.0 - wrong for name, wrong in LEARNERS.items()}
+            kit("hub", "feedback", str(hub.root), ASSIGNMENT)
+
+            # Each learner fetches their feedback in their own server and sees their own score.
+            for name, lab in labs.items():
+                assert lab.assignments("fetch_feedback")["status"] == 200
+                pages_ = sorted((homes[name] / ASSIGNMENT / "feedback").glob("*/*.html"))
+                assert pages_, f"no feedback reached {name}"
+                relative = pages_[-1].relative_to(homes[name])
+                lab.page.goto(f"{hub.url}/user/{name}/files/{relative}")
+                text = lab.page.inner_text("body")
+                assert re.search(rf"Score: {8.0 - LEARNERS[name]:.1f} / 12\.0", text), text[:500]
+                others = [o for o in LEARNERS if o != name]
+                assert not any(o in text for o in others)
+                assert not any(
+                    f"Score: {8.0 - LEARNERS[o]:.1f} /" in text
+                    for o in others
+                    if LEARNERS[o] != LEARNERS[name]
+                )
+        finally:
+            browser.close()
+
+    # Isolation, checked as each learner's own system account.
+    exchange = hub.root / "exchange" / COURSE
+    for name in LEARNERS:
+        other = next(o for o in LEARNERS if o != name)
+        assert as_user(name, "ls", str(homes[other])).returncode != 0
+        assert (
+            as_user(
+                name, "cat", str(homes[other] / ASSIGNMENT / f"{ASSIGNMENT}.answers.json")
+            ).returncode
+            != 0
+        )
+        assert as_user(name, "ls", str(exchange / "inbound")).returncode != 0
+        assert as_user(name, "ls", str(exchange / "feedback")).returncode != 0
+        assert as_user(name, "cat", str(hub.root / "gradebook.db")).returncode != 0
+        assert as_user(name, "ls", str(hub.root / "submitted")).returncode != 0
+        assert (
+            as_user(name, "cat", str(hub.root / "hub" / "state" / "passwords.csv")).returncode != 0
+        )
+        # a learner's server imports the kit from the hub's environment, not from the checkout
+        where = as_user(
+            name, str(ENV / "bin" / "python"), "-c", "import course; print(course.__file__)"
+        )
+        assert str(ENV) in where.stdout and "solutions" not in where.stdout
+    print(f"hub e2e: {time.monotonic() - started:.0f} s after the hub started")
