@@ -343,7 +343,7 @@ def test_the_batch_completes_and_exits_1_because_learners_were_flagged(graded):
 
 def test_grades_csv_has_nbgrader_export_columns_and_every_learner(graded):
     path = graded["workshop"] / "grades.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == NBGRADER_CSV_COLUMNS
     learners = {row["student_id"] for row in rows}

@@ -93,6 +93,8 @@ def test_grade_from_a_wrapped_class_zip_with_names_and_system_files(workshop, tm
     assert "class" not in ws.roster() and not (workshop / "submitted" / "class").exists()
     flags = json.loads((workshop / "flags.json").read_text(encoding="utf-8"))
     assert flags["bo"] == ["no submission: on the roster, but no folder in submitted/"]
+    grades = (workshop / "grades.csv").read_bytes()
+    assert grades.startswith(b"\xef\xbb\xbf"), "a byte-order mark: Excel reads it as UTF-8"
 
 
 def test_a_hand_in_from_someone_not_on_the_roster_is_refused_and_listed(workshop, tmp_path):

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
 
     tools_on_path()
     if args.learners >= 1:
-        print(f"Simulating {args.learners} learners (seed {args.seed})...", flush=True)
+        s = "" if args.learners == 1 else "s"
+        print(f"Simulating {args.learners} learner{s} (seed {args.seed})...", flush=True)
     bar = _options.ProgressBar()
     try:
         built = build(

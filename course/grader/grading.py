@@ -68,6 +68,8 @@ def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
     path = path or workshop.root / "grades.csv"
     with workshop.gradebook() as gb:
         CsvExportPlugin(to=str(path)).export(gb)
+    # nbgrader writes in the locale's encoding; Excel reads UTF-8 only after a byte-order mark.
+    path.write_text(path.read_text(encoding="locale"), encoding="utf-8-sig")
     return path
 
 

@@ -287,7 +287,8 @@ def fig_distribution(data: ReportData, path: Path) -> tuple[Path, str]:
                 va="top",
             )
         saved = _save(fig, path)
-    description = f"Histogram of {len(percents)} learners' total scores in 10-point bands" + (
+    whose = "learner's" if len(percents) == 1 else "learners'"
+    description = f"Histogram of {len(percents)} {whose} total scores in 10-point bands" + (
         f"; mean {statistics.mean(percents):.0f}%." if percents else "."
     )
     return saved, description
@@ -356,7 +357,7 @@ def fig_misconceptions(data: ReportData, path: Path) -> tuple[Path, str]:
     item, choice, count = rows[0]
     description = (
         f"The {len(rows)} most frequent wrong choices; the top one: {item.label} answered "
-        f"'{choice}' by {count} of {item.seen} learners."
+        f"'{choice}' by {count} of {item.seen} learner{'' if item.seen == 1 else 's'}."
     )
     return saved, description
 

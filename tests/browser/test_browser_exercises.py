@@ -171,6 +171,6 @@ def test_graded_exercise_answered_in_the_browser_grades_as_clicked(
     assert entry["status"] == "graded", entry
     assert entry["score"] == pytest.approx(expected), (entry, chosen)
     assert expected < total, "sanity: some answers were wrong on purpose"
-    with (workshop / "grades.csv").open(newline="", encoding="utf-8") as handle:
+    with (workshop / "grades.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = [r for r in csv.DictReader(handle) if r["student_id"] == LEARNER]
     assert [float(r["score"]) for r in rows] == [pytest.approx(expected)], rows
