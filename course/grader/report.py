@@ -3,9 +3,11 @@
 Reads the kit's per-learner grading records (results/<learner>.json, with per-item verdicts),
 the gradebook (totals and the rubric scores graders entered by hand) and flags.json. Figures:
 score distribution, per-item difficulty, the most common wrong choices (misconceptions), and
-rubric-criterion averages. Learner ids are replaced by "Learner N" unless names=True. Every
-piece of text that came from a learner or a file is HTML-escaped. Records the kit's version,
-its git commit and the released exercises' checksums. matplotlib (Agg) is imported here only.
+rubric-criterion averages, drawn in the kit's figure style (course.learner.style). Learner ids
+are replaced by "Learner N" unless names=True. The page is course/templates/report/index.html.j2
+(CSS beside it) rendered with autoescape on, so every piece of text that came from a learner or
+a file is escaped. Records the kit's version, its git commit and the released exercises'
+checksums. matplotlib (Agg) is imported only when the figures are drawn.
 """
 
 from __future__ import annotations
