@@ -46,6 +46,11 @@ def missing_message(exc: ModuleNotFoundError) -> str:
     if (KIT_ROOT / "pyproject.toml").is_file():
         python = ".venv\\Scripts\\python" if os.name == "nt" else ".venv/bin/python"
         spec = f'".[{extra}]"' if extra else "."
+        if not (KIT_ROOT / ".venv").is_dir():
+            return (
+                f"this command needs {what}: set the kit up first with `make lab` (or, in the "
+                f"kit folder: python3 -m venv .venv, then {python} -m pip install -e {spec})"
+            )
         return f"this command needs {what}: in the kit folder run {python} -m pip install -e {spec}"
     from importlib import metadata
 
@@ -88,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ModuleNotFoundError as exc:  # a command module that imports a package at its top
+        print(f"error: {missing_message(exc)}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
         parser.print_help()

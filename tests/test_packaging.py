@@ -98,6 +98,18 @@ def test_a_command_missing_its_extra_says_what_to_install_in_one_line():
     assert "grading extra" in done.stderr and 'pip install -e ".[grading]"' in done.stderr
 
 
+def test_a_fresh_checkout_without_venv_is_told_to_set_up_first(tmp_path, monkeypatch):
+    from course import __main__ as cli
+
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(cli, "KIT_ROOT", tmp_path)
+    message = cli.missing_message(ModuleNotFoundError("x", name="yaml"))
+    assert "set the kit up first with `make lab`" in message and "\n" not in message
+    (tmp_path / ".venv").mkdir()
+    message = cli.missing_message(ModuleNotFoundError("x", name="papermill.engines"))
+    assert message.endswith('pip install -e ".[grading]"') and "papermill" in message
+
+
 def test_python_outside_the_venv_reruns_the_command_in_the_kits_venv(tmp_path):
     """`python -m course` from the kit folder with another Python runs in .venv (docs say so)."""
     from course import __main__ as cli
