@@ -21,7 +21,7 @@ import pytest
 from course.errors import KitError
 from course.facilitator import demo
 from course.grader import keys, report
-from course.learner import checks, graded, kinds, prepsheet
+from course.learner import checks, graded, kinds, prepsheet_data
 from course.learner.answers import AnswerStore
 from course.learner.kinds import Spec
 from course.learner.lesson import Lesson
@@ -233,7 +233,7 @@ def test_practice_sets_build_and_the_prep_sheet_renders_them(tmp_path, shown, na
     assert kind.set_ids(), f"{name}: practice sets in course/content/{kind.content_file}.yaml"
     for set_id in kind.set_ids():
         spec, extra = kind.practice(set_id)
-        assert type(kind.load(set_id)) in prepsheet._SHEET_RENDERERS
+        assert type(kind.load(set_id)) in prepsheet_data.SHEET_VIEWS
         widget = kinds.present(
             kind, spec, AnswerStore("nb", tmp_path), shown={}, injected={}, mode="practice", **extra
         )
@@ -241,7 +241,7 @@ def test_practice_sets_build_and_the_prep_sheet_renders_them(tmp_path, shown, na
             best = kind.solution(extra["key"], None)
             widget.set_value(best)
             assert widget.result().score == widget.result().total
-            assert prepsheet.describe(set_id, best) != prepsheet.render_value(best)
+            assert prepsheet_data.describe(set_id, best) != prepsheet_data.value_node(best)
 
 
 def test_adding_a_kind_is_one_module(tmp_path, shown, monkeypatch):

@@ -88,7 +88,8 @@ def test_sheet_holds_every_section_from_the_learners_answers(learner):
     assert "patient privacy comes first" in page and "Junior Data Analyst" in page
     # alignment: the strong overlap is listed to lead with
     assert "Lead with these overlaps" in page
-    assert re.search(r"Lead preventive-care analytics <b>↔</b> plan: expand", page)
+    overlap = "<bdi>Lead preventive-care analytics</bdi> <b>↔</b> <bdi>plan: expand"
+    assert overlap in page  # learner text beside the kit's words is isolated (right-to-left)
     # the final answer, escaped, with its coach score and tips
     draft_html = html.escape(DRAFT.strip())
     assert draft_html in page
