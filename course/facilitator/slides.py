@@ -16,7 +16,6 @@ objectives and timing and a closing key-points slide.
 from __future__ import annotations
 
 import copy
-import html
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from typing import Any
 from course.errors import KitError
 from course.facilitator import agenda
 from course.learner import content
+from course.learner.safe import escape
 from course.paths import TEMPLATES_DIR
 
 __all__ = [
@@ -241,7 +241,7 @@ def _exercise_badge(cell: Any) -> Any:
         return None
     match = _TITLE_ARG.search(cell.source)
     name = match[2].replace('\\"', '"').replace("\\'", "'") if match else ""
-    label = f": {html.escape(name)}" if name else ""
+    label = f": {escape(name)}" if name else ""
     badge = new_markdown_cell(f'<p class="cak-exercise">▶ Exercise in the notebook{label}</p>')
     _set_type(badge, "-")
     return badge
@@ -287,7 +287,7 @@ def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
     )
     head = [
         cell(
-            f'<div class="cak-deck-title">\n\n# {html.escape(lesson.title)}\n\n</div>\n\n'
+            f'<div class="cak-deck-title">\n\n# {escape(lesson.title)}\n\n</div>\n\n'
             f"{lesson.summary}\n\n"
             f'<p class="cak-deck-meta">Lesson {number} · What are your career aspirations?</p>',
             "slide",
@@ -404,8 +404,8 @@ def _index_page(decks: list[Path]) -> str:
         title = lesson.title if lesson else stem
         minutes = f"{lesson.minutes} min" if lesson else ""
         rows.append(
-            f'<li><a href="{html.escape(deck.name)}">{html.escape(stem)}</a> '
-            f"{html.escape(title)} <span>{minutes}</span></li>"
+            f'<li><a href="{escape(deck.name)}">{escape(stem)}</a> '
+            f"{escape(title)} <span>{minutes}</span></li>"
         )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -9,7 +9,6 @@ the files hold whatever a learner typed.
 from __future__ import annotations
 
 import hashlib
-import html
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 from course.learner import content
 from course.learner.answers import AnswerStore
+from course.learner.safe import clip, isolate
 
 __all__ = [
     "ALIGN_LESSON",
@@ -61,18 +61,13 @@ MAX_CHARS = 200
 _BULLETS = "-*\u2022\u00b7\u2013\u2014 \t"
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1].rstrip() + "\u2026"
-
-
 def split_lines(text: Any) -> list[str]:
     """One entry per line: bullets and blank lines dropped, duplicates removed, sizes capped."""
     if not isinstance(text, str):
         return []
     entries: list[str] = []
     for line in text.splitlines():
-        entry = _clip(line.strip().lstrip(_BULLETS))
+        entry = clip(line.strip().lstrip(_BULLETS), MAX_CHARS)
         if entry and entry not in entries:
             entries.append(entry)
         if len(entries) == MAX_ITEMS:
@@ -91,7 +86,7 @@ def profile_from_form(values: Any) -> dict[str, Any] | None:
     profile: dict[str, Any] = {}
     for field in TEXT_FIELDS:
         text = values.get(field)
-        profile[field] = _clip(text) if isinstance(text, str) else ""
+        profile[field] = clip(text, MAX_CHARS) if isinstance(text, str) else ""
     for field in LIST_FIELDS:
         profile[field] = split_lines(values.get(field))
     if not any(profile.values()):
@@ -128,17 +123,14 @@ def profile_html(company: Mapping[str, Any] | None) -> str:
             "the research worksheet above, then run this cell again.</div>"
         )
 
-    def esc(value: Any) -> str:  # escaped, and isolated for right-to-left text
-        return f"<bdi>{html.escape(str(value), quote=True)}</bdi>"
-
-    name = esc(company.get("name") or "Your company (no name yet)")
+    name = isolate(company.get("name") or "Your company (no name yet)")
     parts = [f'<div style="overflow-wrap:anywhere"><h4>{name}</h4><dl>']
     for field in ("industry", "role"):
         if company.get(field):
-            parts.append(f"<dt>{field.capitalize()}</dt><dd>{esc(company[field])}</dd>")
+            parts.append(f"<dt>{field.capitalize()}</dt><dd>{isolate(company[field])}</dd>")
     for field in LIST_FIELDS:
         entries = company.get(field) or []
-        items = "".join(f"<li>{esc(e)}</li>" for e in entries) or "<li><i>none yet</i></li>"
+        items = "".join(f"<li>{isolate(e)}</li>" for e in entries) or "<li><i>none yet</i></li>"
         parts.append(f"<dt>{field.capitalize()}</dt><dd><ul>{items}</ul></dd>")
     parts.append("</dl></div>")
     return "".join(parts)
@@ -160,13 +152,15 @@ def timeline_entries(stepping_stone: Any) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     aspiration = stepping_stone.get("aspiration")
     if isinstance(aspiration, str) and aspiration.strip():
-        entries.append({"text": _clip(aspiration), "kind": "aspiration", "mine": True})
+        entries.append({"text": clip(aspiration, MAX_CHARS), "kind": "aspiration", "mine": True})
     goal = stepping_stone.get("goal")
     if isinstance(goal, str) and goal.strip():
         months_text = stepping_stone.get("months")
         match = _NUMBER.search(months_text[:200]) if isinstance(months_text, str) else None
         months = float(match[0].replace(",", ".")) if match else None
-        entries.append({"text": _clip(goal), "kind": "goal", "months": months, "mine": True})
+        entries.append(
+            {"text": clip(goal, MAX_CHARS), "kind": "goal", "months": months, "mine": True}
+        )
     return entries
 
 
@@ -181,7 +175,7 @@ def earlier_aspiration(folder: str | os.PathLike[str] = ".") -> str:
     text = value.get("aspiration") if isinstance(value, Mapping) else None
     if not isinstance(text, str) or not text.strip():
         text = store.get(DRAFTED_ASPIRATION)
-    return _clip(text) if isinstance(text, str) and text.strip() else ""
+    return clip(text, MAX_CHARS) if isinstance(text, str) and text.strip() else ""
 
 
 # --------------------------------------------------------------------------- alignment
@@ -208,7 +202,7 @@ def matrix_rows(aspirations: Any) -> list[tuple[str, str]]:
         text = aspirations[key]
         if not isinstance(text, str) or not text.strip():
             continue
-        row = (item_id("aspiration", text), _clip(text))
+        row = (item_id("aspiration", text), clip(text, MAX_CHARS))
         if row not in rows:
             rows.append(row)
     return rows[:MAX_ITEMS]
@@ -225,7 +219,7 @@ def matrix_columns(company: Mapping[str, Any] | None) -> list[tuple[str, str]]:
             continue
         for entry in entries[:MAX_ITEMS]:
             if isinstance(entry, str) and entry.strip():
-                columns.append((item_id(kind, entry), f"{kind}: {_clip(entry)}"))
+                columns.append((item_id(kind, entry), f"{kind}: {clip(entry, MAX_CHARS)}"))
     return columns
 
 
