@@ -130,6 +130,20 @@ def test_a_folder_of_per_learner_zips(tmp_path):
     assert files(tmp_path / "sub") == both("alice") + both("bob") + both("chloe")
 
 
+def test_the_apps_my_work_zip_renamed_or_not(tmp_path):
+    """The learner app's "Download my work" saves my-work.zip: NN-name/ folders at the top."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    work = {k.split("/", 1)[1]: v for k, v in hand_in("x").items()}
+    make_zip(folder / "Alice Smith.zip", work)
+    make_zip(folder / "my-work (1).zip", work)
+    intake = take(folder, tmp_path)
+    assert intake.learners == ["alice"]
+    assert "a my-work.zip nobody renamed" in intake.report()
+    alone = take(folder / "my-work (1).zip", tmp_path, learner="bob")
+    assert alone.learners == ["bob"]
+
+
 def test_a_class_zip_of_learner_zips(tmp_path):
     inner = tmp_path / "alice.zip"
     make_zip(inner, {k.split("/", 1)[1]: v for k, v in hand_in("alice").items()})

@@ -369,6 +369,11 @@ def _place_unit(
                     if candidate != learner:
                         intake.mapped[candidate] = learner
                     break
+        if not learner and unit.hint and _plain(COPY_MARK.sub("", unit.hint)) == "mywork":
+            why = (
+                "a my-work.zip nobody renamed: rename it to the learner's id (alice.zip), or "
+                "take it alone with --from my-work.zip --learner ID"
+            )
         if not learner:
             intake.unplaced.setdefault(why, []).append(file.origin)
             continue
