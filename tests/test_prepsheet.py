@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -95,13 +97,14 @@ def test_sheet_holds_every_section_from_the_learners_answers(learner):
     assert draft_html in page
     analysis = coach.analyze(DRAFT, company=profile.company_from_answers(learner)).to_dict()
     assert f"Coach score {analysis['score']} / 18" in page
+    shown = html.unescape(page)  # what a browser shows, whichever escaping was used
     for tip in analysis["tips"][:6]:
-        assert html.escape(tip) in page
+        assert f"<li>{tip}</li>" in shown
     for criterion in content.rubric().criteria:
         assert f"<b>{criterion.name}</b>" in page
     # practice notes carry the form's labels from forms.yaml
     labels = {f.id: f.label for f in content.form("peer-feedback").fields}
-    assert html.escape(labels["strength-what"]) in page and "Clear aspiration" in page
+    assert f"<dt>{labels['strength-what']}</dt>" in shown and "Clear aspiration" in page
     assert "Move the example to the middle" in page
 
 
@@ -244,3 +247,21 @@ def test_a_practice_company_is_named_and_marked_fictional(learner):
     assert html.escape(company.name) in research and "fictional, for practice" in research
     assert html.escape(company.values[0]) in research
     assert "Northwind &lt;script&gt;" not in research  # the worksheet is not the chosen profile
+
+
+def test_right_to_left_text_beside_the_kits_words_is_isolated(learner):
+    AnswerStore("02-research-the-company", learner).set(
+        "company-profile", {"name": "شركة الأمل", "role": "محلل بيانات 2"}
+    )
+    page = prepsheet.render(learner)
+    assert "For: <b><bdi>محلل بيانات 2 at شركة الأمل</bdi></b>" in page
+    assert "Role: <b><bdi>محلل بيانات 2</bdi></b>" in page
+
+
+def test_a_lesson_importing_the_button_loads_no_template_engine_or_coach():
+    code = (
+        "import sys, course.learner.prepsheet\n"
+        "print([m for m in ('jinja2', 'markupsafe', 'course.coach') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -73,6 +73,7 @@ def render(folder: str | os.PathLike[str], now: datetime | None = None) -> str:
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write `path` through a temporary file beside it: a failed write leaves no half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
@@ -128,6 +129,29 @@ def _href(path: Path) -> str:
     return Path(rel).as_posix()
 
 
+def _written(folder: str | os.PathLike[str], page: Path, packed: Path | None) -> tuple[str, str]:
+    """What the button shows once the sheet is written: HTML with links, and plain text."""
+    # Relative to the notebook's folder: JupyterLab resolves them to files/<path>. The zip
+    # keeps `download`, so a click saves it instead of opening it in a tab.
+    # A click opens the sheet in a JupyterLab tab, which runs no scripts (its Print button
+    # does nothing there); in a browser tab of its own it prints.
+    to_print = (
+        "a click opens it here; to print it or save it as PDF, open it in a new browser tab "
+        "(right-click, Open link in new tab) and use its Print button"
+    )
+    links = [{"href": _href(page), "name": page.name, "note": to_print, "download": False}]
+    lines = [f"{page} ({to_print})"]
+    if packed:
+        note = "your answers files: unzip into notebooks/ on another machine to carry on there"
+        links.append({"href": _href(packed), "name": packed.name, "note": note, "download": True})
+        lines.append(f"{packed} (your answers files)")
+    stamp = datetime.now().strftime("%H:%M:%S")
+    message = pages.render(
+        BUTTON, error="", stamp=stamp, links=links, folder=str(Path(folder).resolve())
+    )
+    return message.strip(), f"Prep sheet written at {stamp}: " + "; ".join(lines)
+
+
 def prep_sheet_button(folder: str | os.PathLike[str] = ".", with_zip: bool = True) -> Any:
     """A button that writes prep-sheet.html (and its answers zip) in `folder` and links them.
 
@@ -169,27 +193,7 @@ def prep_sheet_button(folder: str | os.PathLike[str] = ".", with_zip: bool = Tru
                 f"Could not make the prep sheet: {exc}",
             )
             return
-        # Relative to the notebook's folder: JupyterLab resolves them to files/<path>. The zip
-        # keeps `download`, so a click saves it instead of opening it in a tab.
-        # A click opens the sheet in a JupyterLab tab, which runs no scripts (its Print button
-        # does nothing there); in a browser tab of its own it prints.
-        to_print = (
-            "a click opens it here; to print it or save it as PDF, open it in a new browser tab "
-            "(right-click, Open link in new tab) and use its Print button"
-        )
-        links = [{"href": _href(page), "name": page.name, "note": to_print, "download": False}]
-        lines = [f"{page} ({to_print})"]
-        if packed:
-            note = "your answers files: unzip into notebooks/ on another machine to carry on there"
-            links.append(
-                {"href": _href(packed), "name": packed.name, "note": note, "download": True}
-            )
-            lines.append(f"{packed} (your answers files)")
-        stamp = datetime.now().strftime("%H:%M:%S")
-        message = pages.render(
-            BUTTON, error="", stamp=stamp, links=links, folder=str(Path(folder).resolve())
-        )
-        show(message.strip(), f"Prep sheet written at {stamp}: " + "; ".join(lines))
+        show(*_written(folder, page, packed))
 
     button.on_click(make)
     # Children keep their own width (a VBox stretches them to the cell's full width).

@@ -190,12 +190,14 @@ def _labelled(value: Any, labels: Mapping[str, str]) -> Node:
 
 
 def _as_form(spec: content.FormSpec, value: Any) -> Node | None:
+    """A form's answer under the form's own field labels."""
     if not isinstance(value, Mapping):
         return None
     return _labelled(value, {f.id: f.label for f in spec.fields})
 
 
 def _as_classify(spec: content.ClassifySet, value: Any) -> Node | None:
+    """A sort: each statement's text beside the group it was put in."""
     if not isinstance(value, Mapping):
         return None
     texts = {item.id: item.text for item in spec.items}
@@ -204,6 +206,7 @@ def _as_classify(spec: content.ClassifySet, value: Any) -> Node | None:
 
 
 def _as_quiz(spec: content.Quiz, value: Any) -> Node | None:
+    """A quiz: each question beside the text of the option chosen."""
     if not isinstance(value, Mapping):
         return None
     rows = []
@@ -217,6 +220,7 @@ def _as_quiz(spec: content.Quiz, value: Any) -> Node | None:
 
 
 def _as_choose(spec: content.ChooseSet, value: Any) -> Node | None:
+    """A pick of several: the texts of the options picked."""
     if not isinstance(value, list):
         return None
     texts = {o.id: o.text for o in spec.options}
