@@ -7,6 +7,7 @@ report its aggregate figures (never printed draft by draft), so that it stays a 
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,10 @@ FLAG_NAMES = {
     "negative": "negativity",
 }
 FAIRNESS_TARGET = 1.0
+#: Resamples for the fairness gap's interval and for its null distribution (fixed seed: the
+#: report is the same on every run).
+RESAMPLES = 2000
+SEED = 13
 GAMING_MAX = 11
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 
@@ -148,6 +153,77 @@ class SetReport:
                     worst, where = gap, f"{b}: {hi} {bias[hi]:+.2f} vs {lo} {bias[lo]:+.2f}"
         return worst, where
 
+    def cells(self) -> dict[str, dict[str, list[int]]]:
+        """band -> persona -> each draft's (coach - hand) total."""
+        out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for r in self.rows:
+            hand = sum(r["hand"].values())
+            out[band(hand)][r["persona"]].append(sum(r["coach"].values()) - hand)
+        return out
+
+    def fairness_spread(self, reps: int = RESAMPLES, seed: int = SEED) -> dict[str, float]:
+        """How far the gap can be trusted with 4 to 7 drafts a cell.
+
+        `low`, `high`: a 90% bootstrap interval of the gap (drafts resampled within each
+        band-persona cell). `null`: the median gap of a coach with no persona effect at all
+        (persona labels shuffled within each band, cell sizes kept), and `p`: the share of
+        such shuffles whose gap is at least the observed one (small: the gap is more than
+        the noise of small cells).
+        """
+        cells = self.cells()
+        rng = random.Random(seed)
+
+        def gap(groups: dict[str, dict[str, list[int]]]) -> float:
+            worst = 0.0
+            for per in groups.values():
+                means = [sum(v) / len(v) for v in per.values() if v]
+                if len(means) >= 2:
+                    worst = max(worst, max(means) - min(means))
+            return worst
+
+        observed = gap(cells)
+        boot = sorted(
+            gap(
+                {
+                    b: {p: rng.choices(v, k=len(v)) for p, v in per.items()}
+                    for b, per in cells.items()
+                }
+            )
+            for _ in range(reps)
+        )
+        null = []
+        for _ in range(reps):
+            shuffled: dict[str, dict[str, list[int]]] = {}
+            for b, per in cells.items():
+                pool = [x for v in per.values() for x in v]
+                rng.shuffle(pool)
+                shuffled[b], i = {}, 0
+                for p, v in per.items():
+                    shuffled[b][p], i = pool[i : i + len(v)], i + len(v)
+            null.append(gap(shuffled))
+        null.sort()
+        return {
+            "low": boot[int(0.05 * reps)],
+            "high": boot[int(0.95 * reps) - 1],
+            "null": null[reps // 2],
+            "p": sum(g >= observed - 1e-9 for g in null) / reps,
+        }
+
+    def pooled_interval(
+        self, reps: int = RESAMPLES, seed: int = SEED
+    ) -> dict[str, tuple[float, float, float, int]]:
+        """Persona -> (mean coach-minus-hand total over all bands, 90% bootstrap low, high, n)."""
+        diffs: dict[str, list[int]] = defaultdict(list)
+        for r in self.rows:
+            diffs[r["persona"]].append(sum(r["coach"].values()) - sum(r["hand"].values()))
+        rng = random.Random(seed)
+        out = {}
+        for p, v in sorted(diffs.items()):
+            means = sorted(sum(rng.choices(v, k=len(v))) / len(v) for _ in range(reps // 4))
+            n = len(means)
+            out[p] = (sum(v) / len(v), means[int(0.05 * n)], means[int(0.95 * n) - 1], len(v))
+        return out
+
 
 def evaluate(split: str) -> SetReport:
     """Score every draft of one split ("dev" or "holdout") and the gaming set."""
@@ -193,11 +269,20 @@ def lines(r: SetReport, verbose: bool = False) -> list[str]:
         f"fairness gap (mean coach-minus-hand total, personas in one band): {gap:.2f} "
         f"(target <= {FAIRNESS_TARGET:.0f}){'; ' + where if where else ''}",
     ]
-    bias = r.persona_bias()
+    spread = r.fairness_spread()
     out.append(
-        f"  pooled over bands (mean coach-minus-hand per persona): spread "
+        f"  the gap with 4 to 7 drafts a cell: 90% bootstrap interval {spread['low']:.2f} to "
+        f"{spread['high']:.2f}; a coach with no persona effect would show {spread['null']:.2f} "
+        f"(median of {RESAMPLES} shuffles of persona within band; p = {spread['p']:.2f})"
+    )
+    bias = r.persona_bias()
+    pooled = r.pooled_interval()
+    out.append(
+        f"  pooled over bands (mean coach-minus-hand per persona, 90% interval): spread "
         f"{max(bias.values()) - min(bias.values()):.2f}; "
-        + ", ".join(f"{p} {v:+.2f}" for p, v in bias.items())
+        + ", ".join(
+            f"{p} {m:+.2f} [{lo:+.2f}, {hi:+.2f}] n={n}" for p, (m, lo, hi, n) in pooled.items()
+        )
     )
     for b, per in sorted(r.personas().items(), key=lambda kv: [x[0] for x in BANDS].index(kv[0])):
         out.append(
