@@ -9,6 +9,7 @@ source notebooks' hidden lines, and one that holds any is deleted and reported.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,6 @@ def generate(workshop: Workshop, learners: list[str] | None = None) -> dict[str,
     Returns {"written": [paths], "problems": [messages], "skipped": [messages]}: a
     submission nbgrader could not grade has no autograded notebook, so no feedback.
     """
-    import html
-
     api = workshop.api()
     written: list[Path] = []
     problems: list[str] = []

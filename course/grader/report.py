@@ -257,7 +257,7 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # as in _figure
 
     FigureCanvasAgg(fig)
     fig.savefig(path, format="png", dpi=style.DPI)
