@@ -1,6 +1,6 @@
 """The learner app (`python -m course app`): its Voilà command line, the landing page's data and
 template, and "Download my work" (course.learner.handin, handin_view). No server runs here;
-tests/browser/test_app.py drives the real app."""
+tests/browser/test_browser_app.py drives the real app."""
 
 from __future__ import annotations
 
@@ -299,7 +299,7 @@ def test_the_download_button_explains_when_there_is_nothing_yet(repo_copy):
     pytest.importorskip("ipywidgets")
     box = handin_view.download_button(repo_copy / "notebooks")
     box.make()
-    assert "nothing to hand in yet" in box.html and "data:" not in box.html
+    assert "There is nothing to hand in yet" in box.html and "data:" not in box.html
     assert not (repo_copy / "my-work.zip").exists()
 
 

@@ -62,7 +62,8 @@ def download_button(start: str | os.PathLike[str] | None = None) -> Any:
             root = find_root(start)
             saved = write_zip(root)
         except HandInError as exc:
-            show(f'<div class="cak-warn">{escape(exc)}</div>', str(exc))
+            message = str(exc)[:1].upper() + str(exc)[1:]  # a sentence, not a command's error
+            show(f'<div class="cak-warn">{escape(message)}</div>', message)
             return
         data = saved.read_bytes()
         stamp = datetime.now().strftime("%H:%M")

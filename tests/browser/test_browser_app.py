@@ -257,6 +257,21 @@ def test_a_learner_opens_a_lesson_answers_an_exercise_and_downloads_the_work(
         ]
         assert json.loads(archive.read(archive.namelist()[1]))["answers"] == saved
     print(f"screenshot: {_screenshot(page, 'app-landing-with-work')}")
+
+    # The button a lesson can show (handin_view) offers the same zip, through Voilà's page.
+    button_page = app_server.root / "notebooks" / "zz-download-button.ipynb"
+    source = "from course.learner.handin_view import download_button\ndownload_button()"
+    cell = {"cell_type": "code", "metadata": {}, "source": source, "outputs": []}
+    cell["execution_count"] = None
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"cells": [cell], "metadata": {"kernelspec": kernel}}
+    button_page.write_text(json.dumps({**notebook, "nbformat": 4, "nbformat_minor": 5}))
+    page.goto(app_server.url + "voila/render/notebooks/" + button_page.name)
+    _wait_drawn(page)
+    page.get_by_role("button", name="Download my work").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Save my-work.zip").click()
+    assert Path(download.value.path()).read_bytes() == data, "the same zip, from a data: link"
     assert not page.console_errors and not page.outside
 
 
