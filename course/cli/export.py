@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from course.cli import _options
+
 NAME = "export"
 HELP = "write the workshop's grades in Canvas's or Moodle's gradebook import format (or a table)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workshop", required=True, metavar="DIR", help="the workshop folder")
+    _options.workshop(parser)
     parser.add_argument(
         "--format", required=True, choices=("canvas", "moodle", "csv"), help="which LMS's layout"
     )
