@@ -3,7 +3,8 @@
 One app server on a copy of the repository: the landing page lists the lessons; every lesson
 and graded exercise opens with its widgets drawn and no code, prompt, traceback or stderr;
 an answer given in the app shows on the landing page, and "Download my work" saves the zip
-that grading takes. Screenshots go to test-artifacts/browser/app-*.png.
+that grading takes (also from the button a lesson can show, in the app and in JupyterLab).
+Screenshots go to test-artifacts/browser/app-*.png.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -297,3 +299,32 @@ def test_every_lesson_and_exercise_shows_widgets_and_no_code(page, app_server: A
         stopped = app_server.log(tail=10**7).count("Kernel shutdown")
         time.sleep(0.5)
     assert stopped >= len(pages), f"{stopped} of {len(pages)} kernels stopped"
+
+
+def test_the_download_button_saves_the_zip_in_jupyterlab_too(lab, lab_root: Path):
+    # A kit folder of its own inside the lab's root: the other lab tests never see its files.
+    kit, ex = lab_root / "app-download", "01-aspirations-vs-goals"
+    (kit / "exercises" / ex).mkdir(parents=True)
+    (kit / "notebooks").mkdir()
+    shutil.copy(lab_root / "exercises" / ex / f"{ex}.ipynb", kit / "exercises" / ex)
+    answers = {"schema": 2, "answers": {"statements": {"a1": "goal"}}, "kinds": {}}
+    (kit / "exercises" / ex / f"{ex}.answers.json").write_text(json.dumps(answers))
+    source = "from course.learner.handin_view import download_button\ndownload_button()"
+    cell = {"cell_type": "code", "metadata": {}, "source": source, "outputs": []}
+    cell["execution_count"] = None
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"cells": [cell], "metadata": {"kernelspec": kernel}}
+    (kit / "notebooks" / "download.ipynb").write_text(
+        json.dumps({**notebook, "nbformat": 4, "nbformat_minor": 5})
+    )
+    path = "app-download/notebooks/download.ipynb"
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        panel.get_by_role("button", name="Download my work").click()
+        with lab.page.expect_download() as download:
+            panel.get_by_role("link", name="Save my-work.zip").click()
+        assert download.value.suggested_filename == "my-work.zip"
+        assert Path(download.value.path()).read_bytes() == (kit / "my-work.zip").read_bytes()
+    finally:
+        lab.close_and_shutdown(path)
