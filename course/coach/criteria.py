@@ -59,6 +59,11 @@ class Reading:
         return any(s.builds for s in self.sentences)
 
     @property
+    def dated(self) -> bool:
+        """A dated step: an intention with a set time frame, whatever move it makes."""
+        return any(s.find("intent") and s.find("deadline") for s in self.sentences)
+
+    @property
     def company_hits(self) -> set[int]:
         """The profile items echoed, each within one sentence."""
         return {i for s in self.sentences for i in s.company}
@@ -75,8 +80,7 @@ def aspiration(r: Reading) -> tuple[int, str]:
     long_strong = sum(s.future == "strong" and s.long for s in r.sentences)
     goals = kinds.count("goal")
     direction = strong + hedged + weak
-    dated = any(s.find("intent") and s.find("deadline") for s in r.sentences)
-    near = r.has("near_term") is not None or goals > 0 or dated or r.builds
+    near = r.has("near_term") is not None or goals > 0 or r.dated or r.builds
     passive = r.has("passive") is not None
     if direction == 0:
         if any("exit_plan" in s.digressions and s.find("intent") for s in r.sentences):
@@ -207,7 +211,7 @@ def shape(r: Reading, aspiration_level: int) -> list[str]:
             ("a long-term aspiration", aspiration_level >= 2),
             (
                 "how this role builds toward it",
-                r.builds or any(s.future == "goal" for s in r.sentences),
+                r.builds or r.dated or any(s.future == "goal" for s in r.sentences),
             ),
             (
                 "what you will contribute",
