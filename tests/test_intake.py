@@ -294,3 +294,14 @@ def test_roster_changes_add_rename_remove():
         "removed": ["zed"],
         "updated": ["bob"],
     }
+
+
+def test_which_exercises_count_is_chosen_by_number_or_name():
+    from course.grader.workshop import choose_exercises
+
+    names = ASSIGNMENTS
+    assert choose_exercises(names, None) == names == choose_exercises(names, "all")
+    assert choose_exercises(names, "5, 1") == [A1, "05-draft-your-answer"]
+    assert choose_exercises(names, [A2]) == [A2]
+    with pytest.raises(KitError, match="no exercise '09'"):
+        choose_exercises(names, "01,09")

@@ -130,7 +130,13 @@ def test_roster_update_adds_renames_and_removes_with_a_dry_run_first(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_bytes("ID;First name;Last name\nalcie;Alice;Smith\nzed;Zed;Old\n".encode("cp1252"))
     ws_dir = tmp_path / "ws"
-    assert run_kit("workshop", "init", str(ws_dir), "--roster", str(roster)).returncode == 0
+    made = run_kit("workshop", "init", str(ws_dir), "--roster", str(roster), "--exercises", "1,04")
+    assert made.returncode == 0, made.stderr
+    assert "Exercises that count: 01-aspirations-vs-goals, 04-keep-it-relevant." in made.stdout
+    changed = run_kit("workshop", "exercises", str(ws_dir), "01")
+    assert changed.returncode == 0 and open_workshop(ws_dir).exercises() == [A01]
+    wrong = run_kit("workshop", "exercises", str(ws_dir), "09")
+    assert wrong.returncode == 2 and "no exercise '09'" in wrong.stderr
     (ws_dir / "submitted" / "alcie" / A01).mkdir(parents=True)
     (ws_dir / "submitted" / "zed").mkdir()
     fixed = tmp_path / "fixed.csv"

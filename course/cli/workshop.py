@@ -1,4 +1,4 @@
-"""`python -m course workshop init DIR [--roster CSV]` and `workshop roster DIR [--update CSV]`."""
+"""`python -m course workshop init DIR`, `workshop roster DIR` and `workshop exercises DIR`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     init.add_argument(
         "--timeout", type=int, default=None, help="seconds each cell may run when grading (10)"
     )
+    init.add_argument(
+        "--exercises",
+        metavar="LIST",
+        help="the exercises set in this workshop, e.g. 01,04 (default: all; change it later "
+        "with `workshop exercises DIR LIST`)",
+    )
+    exercises = sub.add_parser("exercises", help="show or change which exercises count")
+    exercises.add_argument("dir", help="the workshop folder")
+    exercises.add_argument("list", nargs="?", help="e.g. 01,04, or 'all'; omit to show them")
     roster = sub.add_parser(
         "roster", help="list the roster and hand-in folders not on it, or update it from a CSV"
     )
@@ -39,6 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.action == "roster":
         return _roster(args)
+    if args.action == "exercises":
+        return _exercises(args)
     from course.grader.workshop import (
         CELL_TIMEOUT,
         init,
@@ -49,12 +60,18 @@ def run(args: argparse.Namespace) -> int:
     )
 
     wanted = read_roster(args.roster) if args.roster else None
-    workshop = init(args.dir, roster=args.roster, cell_timeout=args.timeout or CELL_TIMEOUT)
+    workshop = init(
+        args.dir,
+        roster=args.roster,
+        cell_timeout=args.timeout or CELL_TIMEOUT,
+        exercises=args.exercises,
+    )
     roster = workshop.roster()
     print(
         f"Workshop ready in {workshop.root}: {_count(len(workshop.assignments()), 'assignment')}, "
         f"{_count(len(roster), 'learner')} on the roster."
     )
+    print(f"Exercises that count: {', '.join(workshop.exercises())}.")
     if wanted is not None:
         extra = roster_changes(roster_entries(workshop), wanted)["removed"]
         if extra:
@@ -106,4 +123,17 @@ def _roster(args: argparse.Namespace) -> int:
             f"Hand-in folders not on the roster (not graded as anyone on it): "
             f"{', '.join(unlisted)}. Rename the folder or fix the roster."
         )
+    return 0
+
+
+def _exercises(args: argparse.Namespace) -> int:
+    from course.grader.workshop import open_workshop
+
+    workshop = open_workshop(args.dir)
+    if args.list:
+        chosen = workshop.set_exercises(args.list)
+        print(f"Exercises that count in {workshop.root} now: {', '.join(chosen)}.")
+        print("Grade again to bring grades.csv and the report up to date.")
+    else:
+        print(f"Exercises that count in {workshop.root}: {', '.join(workshop.exercises())}.")
     return 0

@@ -164,6 +164,40 @@ class Workshop:
     def assignments(self) -> list[str]:
         return source_assignments(self.source)
 
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "workshop.json"
+
+    def exercises(self) -> list[str]:
+        """The exercises set in this workshop (`workshop init --exercises`); all by default.
+
+        Grading, flags, feedback, the report and exports cover these only.
+        """
+        import json
+
+        names = self.assignments()
+        try:
+            chosen = json.loads(self.settings_file.read_text(encoding="utf-8"))["exercises"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return names
+        kept = [name for name in names if name in chosen]
+        return kept or names
+
+    def set_exercises(self, wanted: str | Iterable[str] | None) -> list[str]:
+        """Set which exercises count ("01,04", names, or None/"all" for every one); return them."""
+        import json
+
+        chosen = choose_exercises(self.assignments(), wanted)
+        settings = {}
+        if self.settings_file.is_file():
+            try:
+                settings = json.loads(self.settings_file.read_text(encoding="utf-8"))
+            except ValueError:
+                settings = {}
+        settings["exercises"] = chosen
+        self.settings_file.write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+        return chosen
+
     def api(self, **overrides: Any) -> Any:
         """nbgrader's NbGraderAPI on this workshop (imports nbgrader: seconds)."""
         tools_on_path()
@@ -199,6 +233,23 @@ class Workshop:
         """Learner ids in the gradebook."""
         with self.gradebook() as gb:
             return sorted(student.id for student in gb.students)
+
+
+def choose_exercises(names: list[str], wanted: str | Iterable[str] | None) -> list[str]:
+    """The exercises `wanted` names ("01,04", "01-aspirations-vs-goals", "all"), in order."""
+    if wanted is None or (isinstance(wanted, str) and wanted.strip().lower() in ("", "all")):
+        return list(names)
+    items = wanted.split(",") if isinstance(wanted, str) else list(wanted)
+    chosen = set()
+    for item in (i.strip() for i in items if i.strip()):
+        found = [n for n in names if n == item or (item.isdigit() and n[:2] == item.zfill(2))]
+        if not found:
+            raise KitError(
+                f"no exercise {item!r}: the exercises are {', '.join(n[:2] for n in names)} "
+                f"({', '.join(names)})"
+            )
+        chosen.update(found)
+    return [n for n in names if n in chosen]
 
 
 def _quiet_sqlalchemy() -> None:
@@ -427,13 +478,18 @@ def init(
     roster: str | os.PathLike[str] | None = None,
     source: str | os.PathLike[str] = KIT_SOLUTIONS,
     cell_timeout: int = CELL_TIMEOUT,
+    exercises: str | Iterable[str] | None = None,
 ) -> Workshop:
-    """Create (or refresh) a workshop folder; return it. Existing submissions are kept."""
+    """Create (or refresh) a workshop folder; return it. Existing submissions are kept.
+
+    `exercises` sets which exercises count ("01,04"); None keeps the folder's choice (all at
+    first)."""
     tools_on_path()
     source = Path(source).resolve()
     names = source_assignments(source)
     if not names:
         raise KitError(f"no source notebooks found in {source}")
+    choose_exercises(names, exercises)  # a wrong number is refused before anything is written
     learners = read_roster(roster) if roster else []
     workshop = Workshop(Path(root).resolve())
     workshop.root.mkdir(parents=True, exist_ok=True)
@@ -462,4 +518,6 @@ def init(
             detail = outcome.get("error") or outcome.get("log") or "no detail"
             raise KitError(f"nbgrader could not generate {name} in {workshop.root}:\n{detail}")
     add_learners(workshop, learners)
+    if exercises is not None or not workshop.settings_file.exists():
+        workshop.set_exercises(exercises)
     return workshop
