@@ -193,13 +193,27 @@ def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
     return bool(s.find("evidence_context") and s.find("work"))
 
 
+#: A specific detail in a short past sentence: a number or a capitalised name (not "I").
+_SPECIFIC = re.compile(r"\d|\b(?!I\b)[A-Z][a-z]+")
+
+
+def _short_example(s: Sentence) -> bool:
+    """A short past sentence that says what the speaker did (not only what they were or where
+    they worked) with a specific detail: "I managed a small supermarket in Romania"."""
+    return _SPECIFIC.search(s.text[1:]) is not None and any(
+        not P["evidence_state"].fullmatch(m.group(0)) for m in P["evidence_action"].finditer(s.text)
+    )
+
+
 def read_sentence(text: str, profile: Profile | None) -> Sentence:
     """Read one sentence: every signal it carries, then its move."""
     s = Sentence(text)
     s.future, s.long = future(s)
     s.digressions = digressions(s, profile is not None and profile.fixed_term)
     s.evidence = is_evidence(s, MIN_EVIDENCE_WORDS) and s.future not in ("strong", "hedged", "goal")
-    s.example = is_evidence(s)  # an example counts for authenticity whatever the move
+    # An example counts for authenticity whatever the move; plain English says it in short
+    # sentences, so a short one with a specific detail (a number, a place, a name) counts too.
+    s.example = is_evidence(s) or (s.evidence and _short_example(s))
     own = stems(text)
     if profile is not None:
         s.names_company = bool(profile.name_keys & {w for w in words(text)})
