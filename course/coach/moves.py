@@ -126,6 +126,8 @@ def future(s: Sentence) -> tuple[str, bool]:
     long = horizon or named
     if s.find("goal_word") and not horizon:
         return "goal", long  # "My first goal is to ...": a goal, said as one
+    if stated and not horizon and not named and s.find("deadline"):
+        return "goal", long  # a step with a set time frame is a goal, whatever it names
     s.open = bool(s.find("open") and open_direction(sentence, min(cues)))
     if s.open or (horizon and in_field and not title):
         if s.find("hedges") or s.find("doubted_intent"):
