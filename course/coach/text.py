@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from course.coach.vocab import STOP, SUFFIXES
+from course.coach.vocab import STOP, SUFFIXES, SYNONYMS
 
 #: Patterns look at most this many characters (a 3-minute answer is about 2,500); words are
 #: still counted over the whole text, so 1 MB of input stays fast.
@@ -82,9 +82,8 @@ def phrase(match: re.Match[str]) -> str:
     return _SPACE.sub(" ", text).strip()[:48]
 
 
-@functools.lru_cache(maxsize=16384)
-def stem(word: str) -> str:
-    """A light stem: strip common English suffixes (twice), keep at most six letters."""
+def _light_stem(word: str) -> str:
+    """Strip common English suffixes (twice), keep at most six letters."""
     w = word.lower()
     for _ in range(2):
         for suffix in SUFFIXES:
@@ -94,6 +93,17 @@ def stem(word: str) -> str:
         else:
             break
     return w[:6]
+
+
+#: Stem -> the stem standing for its synonym group (words.txt [synonyms]).
+_CANON = {_light_stem(w): _light_stem(group[0]) for group in SYNONYMS for w in group}
+
+
+@functools.lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """A light stem (common suffixes stripped, six letters kept), synonyms made one."""
+    w = _light_stem(word)
+    return _CANON.get(w, w)
 
 
 def stems(text: str) -> set[str]:

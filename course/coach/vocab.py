@@ -84,3 +84,7 @@ STOP = frozenset(_words("stop"))
 SUFFIXES = _words("suffixes")
 FUNCTION_WORDS = frozenset(_words("function"))
 FIRST_PERSON = frozenset(_words("first_person"))
+#: Groups of words that count as one for matching a company's values and plans (words.txt).
+SYNONYMS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(line.split()) for line in sections("words.txt").get("synonyms", []) if line.split()
+)
