@@ -28,7 +28,10 @@ from course.learner.lesson import Lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "<script>alert(1)</script>"
-REGISTERED = ("classify", "choose", "quiz", "form", "pick", "matrix", "draft", "question-deck")
+REGISTERED = (
+    *("classify", "choose", "quiz", "form", "pick", "matrix", "draft", "question-deck"),
+    "rehearsal",
+)
 
 #: One exercise of each kind, with an answer to give it (None: the kind saves nothing).
 SAMPLES: dict[str, tuple[Spec, Any]] = {
@@ -57,9 +60,13 @@ SAMPLES: dict[str, tuple[Spec, Any]] = {
         Spec("question-deck", "deck", "Q", items=[("1", SCRIPT), ("2", "Why?")]),
         None,
     ),
+    "rehearsal": (
+        Spec("rehearsal", "reh", "R"),
+        {"attempts": [{"transcript": SCRIPT, "seconds": 70, "wpm": 130, "fillers": 2}]},
+    ),
 }
 #: The Lesson method that shows each kind.
-LESSON_METHOD = {"question-deck": "deck"}
+LESSON_METHOD = {"question-deck": "deck", "rehearsal": "rehearse"}
 #: A key earning every point of each sample, for the kinds a graded test cell scores.
 KEYS = {
     "classify": {"s1": "x", "s2": "y"},

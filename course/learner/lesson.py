@@ -141,6 +141,10 @@ class Lesson:
     def draft(self, exercise_id: str, title: str = "", prompt: str = "", **kwargs: Any) -> Any:
         return self._present(Spec("draft", exercise_id, title, prompt), **kwargs)
 
+    def rehearse(self, exercise_id: str = "rehearsal", title: str = "", prompt: str = "") -> Any:
+        """The recorder: say the drafted answer aloud, see timing, pace, pauses and fillers."""
+        return self._present(Spec("rehearsal", exercise_id, title, prompt))
+
     def answer(self, exercise_id: str, default: Any = None) -> Any:
         """A saved answer of this lesson (e.g. to draw the learner's own entries in a plot)."""
         return self.store.get(exercise_id, default)

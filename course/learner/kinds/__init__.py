@@ -26,6 +26,7 @@ from __future__ import annotations
 # isort: off
 # Each module registers its one kind; the order here is the order consumers list them in.
 from course.learner.kinds import classify, choose, quiz, form, pick, matrix, draft, deck  # noqa: F401
+from course.learner.kinds import rehearsal  # noqa: F401
 
 # isort: on
 from course.learner.kinds.base import (

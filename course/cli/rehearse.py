@@ -1,0 +1,75 @@
+"""`python -m course rehearse AUDIO.wav`: feedback on a spoken answer, transcribed locally."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+NAME = "rehearse"
+HELP = (
+    "transcribe a recorded answer (WAV) on this machine: duration, pace, pauses, fillers, the "
+    "parts of the draft skipped, and the coach on what was said"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("audio", metavar="AUDIO.wav", help="the recording, a WAV file")
+    parser.add_argument(
+        "--draft",
+        metavar="FILE",
+        help="the drafted answer (UTF-8 text): the decoder listens for it, and the report says "
+        "which of its sentences were skipped",
+    )
+    parser.add_argument(
+        "--company-file",
+        metavar="PROFILE.yaml",
+        help="a company profile (name, industry, role, values, plans, skills) for the coach",
+    )
+    parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from course.learner.speech import AudioProblem, SpeechUnavailable, analyse, available
+    from course.learner.speech.recognizer import INSTALL_HINT
+    from course.learner.speech.view import text_report
+
+    if not available():
+        print(f"rehearse: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    draft = ""
+    if args.draft:
+        from course.cli.coach import read_draft
+
+        try:
+            draft = read_draft(args.draft)
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            print(f"rehearse: cannot read the draft {args.draft!r}: {reason}", file=sys.stderr)
+            return 2
+    company = None
+    if args.company_file:
+        from course.learner.content import ContentError, load_company
+
+        try:
+            company = load_company(args.company_file).as_mapping()
+        except ContentError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            print(f"{args.company_file}: cannot be read: {reason}", file=sys.stderr)
+            return 2
+    try:
+        result = analyse(args.audio, draft, company)
+    except SpeechUnavailable as exc:
+        print(f"rehearse: {exc}", file=sys.stderr)
+        return 2
+    except AudioProblem as exc:
+        print(f"rehearse: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(text_report(result))
+    return 0

@@ -1,0 +1,225 @@
+"""Speech to words with timings: pocketsphinx on this machine, biased to the learner's draft.
+
+pocketsphinx's own English language model is general and, on an interview answer, both slow
+(about twice real time here) and often wrong. An answer rehearsed from a draft is mostly the
+draft, so the decoder listens with a small language model built for this attempt: the draft's
+sentences as trigrams, the filler words, and as single words the vocabulary of the kit's own
+content (what the kit's answers, companies and lessons talk about), so words the draft did not
+have can still be heard. benchmarks/speech_eval.py measures the gain; docs/rehearse.md reports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.errors import KitError
+
+#: What to run when pocketsphinx is missing (one line, shown by the CLI and the recorder).
+INSTALL_HINT = (
+    'Spoken rehearsal needs the speech extra: run  pip install -e ".[speech]"  in the kit\'s '
+    "folder (or  pip install pocketsphinx), then restart the kernel."
+)
+#: Frames per second of pocketsphinx's front end (word times are counted in frames).
+FRAME_RATE = 100
+#: Word fillers the language model expects anywhere (they are words the decoder must hear).
+SPOKEN_FILLERS = ("like", "you know", "sort of", "basically")
+#: Hesitation sounds, given to the decoder as noises (like a breath, outside the language
+#: model), so they can fall between any two words: their pronunciations in its dictionary.
+HESITATIONS = {"um": "AH M", "uh": "AH", "er": "ER"}
+#: The model's own noises (pocketsphinx's noisedict); "[speech]" is a sound it heard as
+#: speech but not as a word: between pauses, that is a hesitation too.
+NOISES = "<s> SIL\n</s> SIL\n<sil> SIL\n[NOISE] +NSN+\n[SPEECH] +SPN+\n"
+#: Longest sound between two pauses read as a hesitation (seconds).
+HESITATION_SECONDS = 0.8
+#: How much more a draft sentence counts than one word of the kit's vocabulary.
+DRAFT_WEIGHT = 8
+#: How often each filler line is counted, so a filler anywhere is a likely word.
+FILLER_WEIGHT = 6
+#: Decoder settings: the lattice pass (bestpath) is off: it fails on some recordings with
+#: hesitations and adds little with a small language model.
+DECODER: dict[str, object] = {"loglevel": "FATAL", "bestpath": False}
+#: The decoding modes: the learner's draft, the kit's vocabulary only, pocketsphinx's own model.
+MODES = ("draft", "vocabulary", "general")
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+_NON_WORDS = {"<s>", "</s>", "<sil>", "[noise]", "[speech]", "(null)"}
+
+
+class SpeechUnavailable(KitError):
+    """pocketsphinx is not installed: the message is INSTALL_HINT."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word and when it was said (seconds from the start of the recording)."""
+
+    text: str
+    start: float
+    end: float
+
+    def as_list(self) -> list[object]:
+        """[text, start, end] for JSON (what the answers file keeps)."""
+        return [self.text, round(self.start, 2), round(self.end, 2)]
+
+
+def available() -> bool:
+    """Whether pocketsphinx can be imported (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("pocketsphinx") is not None
+
+
+def _pocketsphinx():  # type: ignore[no-untyped-def]
+    try:
+        import pocketsphinx
+    except ImportError:
+        raise SpeechUnavailable(INSTALL_HINT) from None
+    return pocketsphinx
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words as the recognizer spells them (hyphens and slashes split words)."""
+    text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
+    return _TOKEN.findall(re.sub(r"[-/\u2013\u2014_]", " ", text))
+
+
+def sentences(text: str) -> list[str]:
+    """A draft split into sentences (and lines), as the speaker would pause between them."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", (text or "").strip())
+    return [" ".join(p.split()) for p in parts if tokens(p)]
+
+
+@functools.cache
+def _pronunciations() -> dict[str, tuple[str, ...]]:
+    """pocketsphinx's English dictionary: word -> its lines (alternatives included)."""
+    path = Path(_pocketsphinx().get_model_path("en-us/cmudict-en-us.dict"))
+    table: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            word = line.split(" ", 1)[0]
+            table.setdefault(word.split("(", 1)[0], []).append(line.rstrip("\n"))
+    return {w: tuple(lines) for w, lines in table.items()}
+
+
+@functools.cache
+def kit_vocabulary() -> tuple[str, ...]:
+    """Every word of the kit's content files (answers, companies, lessons, quizzes), sorted."""
+    import yaml
+
+    from course.learner.content import CONTENT_DIR
+
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.update(tokens(value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(Path(CONTENT_DIR).rglob("*.yaml")):
+        try:
+            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (OSError, yaml.YAMLError):  # a broken content file is reported by its loader
+            continue
+    return tuple(sorted(found))
+
+
+def _language_model(draft: str, folder: Path, mode: str) -> tuple[Path, Path, Path]:
+    """(ARPA language model, dictionary, noise dictionary) for one attempt, in `folder`."""
+    from pocketsphinx.lm import ArpaBoLM
+
+    known = _pronunciations()
+    lines: list[str] = []
+    if mode == "draft":
+        for sentence in sentences(draft):
+            words = [w for w in tokens(sentence) if w in known]
+            if words:
+                lines += [" ".join(words)] * DRAFT_WEIGHT
+    lines += [f for f in SPOKEN_FILLERS] * FILLER_WEIGHT
+    model = ArpaBoLM(text="\n".join(lines), add_start=True, discount_mass=0.5)
+    vocabulary = [w for w in kit_vocabulary() if w in known]
+    for word in vocabulary:
+        if word not in model.grams_1:
+            model.grams_1[word] = 1
+    model.compute()
+    lm_path = folder / "attempt.arpa"
+    model.write_file(str(lm_path))
+    noise_path = folder / "noise.dict"
+    noise_path.write_text(
+        NOISES + "".join(f"++{w}++ {p}\n" for w, p in HESITATIONS.items()), encoding="utf-8"
+    )
+    dict_path = folder / "attempt.dict"
+    needed = set(model.grams_1) - {"<s>", "</s>"}
+    with dict_path.open("w", encoding="utf-8") as out:
+        for word in sorted(needed):
+            for line in known.get(word, ()):
+                out.write(line + "\n")
+    return lm_path, dict_path, noise_path
+
+
+def transcribe(pcm: bytes, draft: str = "", mode: str | None = None) -> list[Word]:
+    """Words and their timings in 16 kHz mono 16-bit PCM.
+
+    `mode` "draft" (the default when a draft is given) biases the decoder to the draft,
+    "vocabulary" to the kit's vocabulary only, and "general" uses pocketsphinx's own English
+    model (slow; for comparison). SpeechUnavailable when pocketsphinx is missing.
+    """
+    mode = mode or ("draft" if tokens(draft) else "vocabulary")
+    if mode not in MODES:
+        raise KitError(f"decoding mode must be one of {MODES}, got {mode!r}")
+    ps = _pocketsphinx()
+    from course.learner.speech.audio import SAMPLE_RATE
+
+    with tempfile.TemporaryDirectory(prefix="cak-speech-") as tmp:
+        options: dict[str, object] = {**DECODER, "samprate": SAMPLE_RATE}
+        if mode != "general":
+            lm_path, dict_path, noise_path = _language_model(draft, Path(tmp), mode)
+            options.update(lm=str(lm_path), dict=str(dict_path), fdict=str(noise_path))
+        decoder = ps.Decoder(**options)
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        if decoder.hyp() is None:  # no path through the model: nothing recognisable was said
+            return []
+        return list(_words(decoder.seg()))
+
+
+def _words(segments: Iterable[object]) -> Iterable[Word]:
+    """Words from the decoder's segments: hesitations named, silences and noises dropped."""
+    segs = [
+        (
+            str(s.word).split("(", 1)[0].lower(),  # type: ignore[attr-defined]
+            s.start_frame / FRAME_RATE,  # type: ignore[attr-defined]
+            (s.end_frame + 1) / FRAME_RATE,  # type: ignore[attr-defined]
+        )
+        for s in segments
+    ]
+    quiet = {"<s>", "</s>", "<sil>", ""}
+    for n, (text, start, end) in enumerate(segs):
+        before = segs[n - 1][0] if n else ""
+        after = segs[n + 1][0] if n + 1 < len(segs) else ""
+        if text.startswith("++") and text.strip("+") in HESITATIONS:
+            # A hesitation sound counts between two pauses; inside a run of words it is more
+            # often the vowel of a neighbouring word (precision over recall).
+            if before in quiet and after in quiet:
+                yield Word(text.strip("+"), start, end)
+        elif text == "[speech]":
+            if before in quiet and after in quiet and end - start <= HESITATION_SECONDS:
+                yield Word("um", start, end)
+        elif text not in _NON_WORDS and not text.startswith("++"):
+            yield Word(text, start, end)
+
+
+def model_folder() -> str:
+    """Where pocketsphinx's model lives (inside its wheel): shown by `rehearse --json`."""
+    return os.fspath(_pocketsphinx().get_model_path())

@@ -1,0 +1,299 @@
+"""Spoken rehearsal: filler rules, draft alignment, the analysis, the CLI, the recorder's messages.
+
+The rules run on words with timings (no audio); the slow tests speak a short answer with
+espeak-ng into a temporary WAV and run pocketsphinx on it for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+from course.learner import speech
+from course.learner.speech import audio, fillers
+from course.learner.speech.align import align
+from course.learner.speech.recognizer import INSTALL_HINT, Word, sentences, tokens
+from course.learner.speech.report import analyse_words
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = "<script>alert(1)</script>"
+DRAFT = (
+    "In the long run I want to lead a team that builds tools for teachers. "
+    "This role would teach me how a product is planned and shipped. "
+    "In my first year I would like to own one feature from start to finish."
+)
+needs_speech = pytest.mark.skipif(
+    not speech.available() or shutil.which("espeak-ng") is None,
+    reason="needs the speech extra (pocketsphinx) and espeak-ng",
+)
+
+
+def timed(text: str, gaps: dict[int, float] | None = None, word: float = 0.3) -> list[Word]:
+    """Words of `text` said one after another, with a silence before the words in `gaps`."""
+    out, now = [], 0.5
+    for i, w in enumerate(text.split()):
+        now += (gaps or {}).get(i, 0.05)
+        out.append(Word(w, now, now + word))
+        now += word
+    return out
+
+
+def found(text: str, gaps: dict[int, float] | None = None) -> list[str]:
+    words = text.split()
+    pauses = [(gaps or {}).get(i, 0.0) for i in range(len(words))]
+    return [f for _i, f in fillers.find(words, pauses)]
+
+
+# --------------------------------------------------------------------------- fillers
+
+
+def test_like_as_a_verb_or_a_comparison_is_not_a_filler():
+    assert found("i would like to lead a team") == []
+    assert found("i like working with people") == []
+    assert found("it looks like a good fit") == []
+    assert found("people like me need a mentor") == []
+    assert found("something like that") == []
+
+
+def test_like_as_a_filler_is_counted():
+    assert found("and like i want to lead") == ["like"]
+    assert found("like i said before") == ["like"]  # the answer opens on it
+    assert found("i want to lead like a team", {4: 0.6}) == ["like"]  # after a pause
+    assert found("it was like really hard") == ["like"]  # wedged before an intensifier
+    assert found("i like want to help") == ["like"]  # wedged before a verb
+    assert found("um like basically") == ["um", "like", "basically"]
+
+
+def test_you_know_and_sort_of_only_where_they_fill():
+    assert found("i want to you know lead") == ["you know"]
+    assert found("do you know what i mean") == []
+    assert found("you know that i lead") == []
+    assert found("a sort of mentor") == []
+    assert found("it was sort of hard") == ["sort of"]
+    assert found("uh er um") == ["uh", "er", "um"]
+
+
+def test_strip_removes_fillers_and_keeps_the_rest():
+    kept, index = fillers.strip(["um", "i", "would", "like", "to", "uh", "lead"])
+    assert kept == ["i", "would", "like", "to", "lead"]
+    assert index == [1, 2, 3, 4, 6]
+
+
+# --------------------------------------------------------------------------- the draft
+
+
+def test_sentences_and_tokens_read_a_draft_as_it_is_said():
+    assert len(sentences(DRAFT)) == 3
+    assert tokens("Customer-facing work, I'd say \u2014 twice!") == [
+        "customer",
+        "facing",
+        "work",
+        "i'd",
+        "say",
+        "twice",
+    ]
+
+
+def test_a_skipped_sentence_and_an_added_phrase_are_found():
+    said = [*tokens(sentences(DRAFT)[0]), "and", "i", "also", "love", "cooking", "for", "friends"]
+    said += tokens(sentences(DRAFT)[2])
+    result = align(DRAFT, said)
+    assert result.skipped == (sentences(DRAFT)[1],)
+    (added,) = result.added
+    assert added.endswith("i also love cooking for friends")
+    assert result.covered == pytest.approx(2 / 3)
+
+
+def test_a_few_misheard_words_do_not_make_a_sentence_skipped():
+    said = tokens(DRAFT)
+    said[3] = "wand"
+    said[15] = "bills"
+    assert align(DRAFT, said).skipped == ()
+
+
+# --------------------------------------------------------------------------- the analysis
+
+
+def test_analysis_of_timed_words_gives_length_pace_pauses_and_fillers():
+    text = "um in the long run i want to lead a team and like i want to grow"
+    words = timed(text, gaps={5: 1.6})
+    result = analyse_words(words, DRAFT)
+    assert result["seconds"] == pytest.approx(words[-1].end - words[0].start, abs=0.05)
+    assert result["words"] == 15  # the two fillers are not counted as words
+    assert result["wpm"] == pytest.approx(15 / (result["seconds"] / 60), abs=1)
+    assert result["length"] == "short" and result["pace"] in {"slow", "good", "fast"}
+    (pause,) = result["pauses"]
+    assert pause["seconds"] == pytest.approx(1.6, abs=0.01)
+    assert pause["after"] == "the long run" and pause["before"] == "i want to"
+    assert result["fillers"]["by_word"] == {"um": 1, "like": 1}
+    assert result["fillers"]["where"][1]["context"] == "a team and [like] i want to"
+    assert set(result["coach"]["criteria"]) >= {"aspiration", "concision"}
+    assert result["draft"]["skipped"] == sentences(DRAFT)[1:]
+    json.dumps(result)  # plain data: the answers file and --json keep it
+
+
+def test_the_verdicts_follow_the_targets():
+    from course.learner.speech.report import length_verdict, pace_verdict
+
+    assert [length_verdict(s) for s in (59, 60, 90, 91)] == ["short", "good", "good", "long"]
+    assert [pace_verdict(w) for w in (100, 130, 200)] == ["slow", "good", "fast"]
+
+
+def test_html_report_escapes_what_was_heard():
+    from course.learner.speech.view import html_report, text_report
+
+    words = timed(f"i want {SCRIPT} to lead")
+    result = analyse_words(words, f"I want to lead. {SCRIPT}")
+    html = html_report(result)
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert "Length:" in text_report(result)
+
+
+# --------------------------------------------------------------------------- audio in
+
+
+def _wav(samples: bytes, rate: int, channels: int) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples)
+    return buffer.getvalue()
+
+
+def test_wav_at_any_rate_is_read_as_16k_mono():
+    import numpy as np
+
+    tone = (np.sin(np.arange(44100) / 10) * 8000).astype("<i2")
+    stereo = np.repeat(tone, 2).tobytes()
+    pcm = audio.read_wav(_wav(stereo, 44100, 2))
+    assert audio.seconds(pcm) == pytest.approx(1.0, abs=0.001)
+    assert 7000 < audio.peak(pcm) <= 8000
+
+
+def test_silence_and_short_or_broken_recordings_get_a_plain_message():
+    with pytest.raises(audio.AudioProblem, match="silent"):
+        audio.check(b"\0\0" * 32000)
+    with pytest.raises(audio.AudioProblem, match="shorter than a second"):
+        audio.check(b"\1\1" * 100)
+    with pytest.raises(audio.AudioProblem, match="not a WAV file"):
+        audio.read_wav(b"not a wav at all")
+    with pytest.raises(audio.AudioProblem, match="16-bit"):
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(1)
+            out.setframerate(16000)
+            out.writeframes(b"\x80" * 16000)
+        audio.read_wav(buffer.getvalue())
+
+
+# --------------------------------------------------------------------------- without the extra
+
+
+def test_the_cli_without_pocketsphinx_says_how_to_install_it_in_one_line(monkeypatch, capsys):
+    from course.cli import rehearse
+
+    monkeypatch.setattr(speech, "available", lambda: False)
+    args = argparse.Namespace(audio="x.wav", draft=None, company_file=None, json=False)
+    assert rehearse.run(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and 'pip install -e ".[speech]"' in err
+
+
+def test_the_recorder_without_the_extra_says_how_to_enable_it(monkeypatch, tmp_path):
+    from course.learner.answers import AnswerStore
+    from course.learner.widgets import recorder
+
+    monkeypatch.setattr(recorder, "speech_ready", lambda: INSTALL_HINT)
+    widget = recorder.Recorder(AnswerStore("05-draft-your-answer", tmp_path))
+    html = "".join(getattr(w, "value", "") for w in widget.widget.children)
+    assert "speech extra" in html and widget.capture is None
+
+
+def test_a_lesson_kernel_never_loads_pocketsphinx_until_a_recording_is_analysed(tmp_path):
+    code = (
+        "import sys\n"
+        "from course.learner.lesson import Lesson\n"
+        f"L = Lesson('05-draft-your-answer', folder={str(tmp_path)!r})\n"
+        "L.rehearse()\n"
+        "print([m for m in ('pocketsphinx', 'numpy') if m in sys.modules])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "pocketsphinx" not in run.stdout
+
+
+def test_the_recorder_turns_browser_errors_and_silence_into_messages(tmp_path):
+    pytest.importorskip("anywidget")
+    from course.learner.answers import AnswerStore
+    from course.learner.widgets import recorder
+
+    widget = recorder.Recorder(AnswerStore("06-practice-and-reflect", tmp_path))
+    for reason, words in (("refused", "did not allow"), ("no-microphone", "No microphone")):
+        widget._message(None, {"type": "error", "reason": reason}, [])
+        assert words in widget.status.value
+    widget._message(None, {"type": "start"}, [])
+    widget._message(None, {"type": "chunk"}, [memoryview(b"\0\0" * 16000)] * 3)
+    if speech.available():
+        widget._message(None, {"type": "stop"}, [])
+        assert "silent" in widget.status.value
+    assert widget.value["attempts"] == []
+
+
+# --------------------------------------------------------------------------- real audio
+
+
+def espeak(text: str, path: Path, voice: str = "en-us", speed: int = 150) -> Path:
+    """espeak-ng saying `text`, saved as 16 kHz mono WAV at `path`."""
+    raw = subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return audio.write_wav(path, audio.read_wav(raw))
+
+
+@pytest.mark.slow
+@needs_speech
+def test_a_spoken_answer_is_transcribed_timed_and_checked_against_the_draft(tmp_path):
+    first, second, third = sentences(DRAFT)
+    wav = espeak(f"{first} Um, {third}", tmp_path / "answer.wav")
+    result = speech.analyse(wav, DRAFT)
+    pcm = audio.read_wav(wav)
+    assert result["recording_seconds"] == pytest.approx(audio.seconds(pcm), abs=0.1)
+    assert result["seconds"] <= result["recording_seconds"]
+    heard = set(result["transcript"].split())
+    assert len(heard & set(tokens(first + " " + third))) >= 0.7 * len(set(tokens(first + third)))
+    assert result["draft"]["skipped"] == [second]
+    assert result["decoding"] == "draft"
+
+
+@pytest.mark.slow
+@needs_speech
+def test_the_rehearse_command_prints_the_analysis_as_json(tmp_path):
+    wav = espeak(DRAFT, tmp_path / "answer.wav")
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "course", "rehearse", str(wav), "--draft", str(draft), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["draft"]["skipped"] == [] and result["wpm"] > 80
+    text = subprocess.run(
+        [sys.executable, "-m", "course", "rehearse", str(wav)], capture_output=True, text=True
+    )
+    assert text.returncode == 0 and "Length:" in text.stdout
