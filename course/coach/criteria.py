@@ -103,7 +103,10 @@ def aspiration(r: Reading) -> tuple[int, str]:
         return 2, "a direction, but the answer also says it has not thought about one"
     if not near:
         return 2, "a direction, but no near-term step toward it"
-    if strong and (long_strong or strong >= 2):
+    # An open direction set beside a dated step is long-term by contrast, said with or without
+    # "one day" (plain English often leaves the horizon out).
+    beside_step = any(s.future == "strong" and s.open for s in r.sentences) and (goals or r.dated)
+    if strong and (long_strong or strong >= 2 or beside_step):
         if any(s.digressions for s in r.sentences):
             return 2, "a clear direction, but blurred by a digression (pay, leaving, personal life)"
         return 3, "a clear long-term direction with a near-term step"
