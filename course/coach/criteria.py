@@ -83,10 +83,10 @@ def aspiration(r: Reading) -> tuple[int, str]:
     near = r.has("near_term") is not None or goals > 0 or r.dated or r.builds
     passive = r.has("passive") is not None
     if direction == 0:
-        if any("exit_plan" in s.digressions and s.find("intent") for s in r.sentences):
-            return 2, "a direction, but it leads away from this role"
         if passive:
             return 1, "no direction: the answer says it has none yet"
+        if any("exit_plan" in s.digressions and s.find("intent") for s in r.sentences):
+            return 2, "a direction, but it leads away from this role"
         if "title" in kinds:
             return 1, "only a job title, no long-term direction"
         if goals:
