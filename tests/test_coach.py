@@ -1177,3 +1177,109 @@ def test_the_gaming_set_scores_at_most_11() -> None:
         d["id"]: coach.analyze(d["text"], profiles.get(d.get("company"))).score for d in drafts
     }
     assert max(scores.values()) <= 11, {k: v for k, v in scores.items() if v > 11}
+
+
+# --------------------------------------------------------------------------- plain wording
+# Fairness (issue 13 item 3): apprentices, school leavers, returners, internal candidates and
+# second-language speakers say the same things in plainer words. These sentences were written
+# for these tests (not taken from the evaluation set).
+
+HARBOURLINE = {
+    "name": "Harbourline Rail",
+    "industry": "railway infrastructure maintenance",
+    "role": "Apprentice Rail Maintenance Technician",
+    "values": ["safety is everyone's job", "pride in the work", "look after each other"],
+    "plans": ["electrify the coastal line by 2029", "take on forty apprentices a year"],
+    "skills": ["electrical and mechanical fault-finding", "track inspection"],
+}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I want to get properly trained and have a real career fixing trains.",
+        "I would like to get qualified as a signalling technician.",
+        "One day I would like to manage my own section of the line.",
+        "In the future I would like to be responsible for a whole depot.",
+        "My dream is to inspect track on the coastal line.",
+        "In a few years I would like to coordinate a maintenance team.",
+        "Someday I want to teach apprentices what I have learned.",
+        "I think eventually I'd like to move into planning the night works.",
+        "In the long run I would like to run one of your new depots.",
+        "Eventually I want to lead maintenance for the coastal line.",
+    ],
+)
+def test_plain_directions_are_aspirations(sentence: str) -> None:
+    fb = coach.analyze(sentence, HARBOURLINE)
+    assert [s["move"] for s in fb.sentences] == ["aspiration"], fb.sentences
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I believe I can handle the night shifts.",
+        "I am not scared of hard work or early starts.",
+        "I'm happy to be thrown in at the deep end.",
+        "I will put my hand up for the harder jobs.",
+        "I would like to own the weekly fault report from the start.",
+        "I am ready to work hard at Harbourline.",
+    ],
+)
+def test_drive_said_in_plain_words_counts(sentence: str) -> None:
+    from course.coach.pipeline import read
+
+    assert read(sentence, HARBOURLINE).tally("drive") >= 1
+
+
+def test_a_short_sentence_of_what_you_did_is_an_example_but_a_cv_line_is_not() -> None:
+    did = coach.analyze("I managed a small supermarket in Romania for four years.", HARBOURLINE)
+    was = coach.analyze("I was a supervisor at a supermarket for four years.", HARBOURLINE)
+    assert did.authenticity == 3
+    assert was.authenticity == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I cared for my partner for two years while he was ill, and now I am ready to work.",
+        "After ten years in sales I wanted a fresh start doing something completely different.",
+        "I would like to move across to the maintenance planning team next year.",
+    ],
+)
+def test_context_a_persona_gives_is_not_a_digression(sentence: str) -> None:
+    fb = coach.analyze(sentence, HARBOURLINE)
+    assert not any(s["move"] == "digression" for s in fb.sentences), fb.sentences
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'm planning to take a year or two off to travel once I've qualified.",
+        "After a few years I'd like to work at one of the big engineering firms.",
+        "I need something with school hours so I can pick up the kids.",
+        "Really I want to be the depot manager, like you.",
+    ],
+)
+def test_digressions_in_plain_words_are_found(sentence: str) -> None:
+    fb = coach.analyze(sentence, HARBOURLINE)
+    assert any(s["move"] == "digression" for s in fb.sentences), fb.sentences
+
+
+def test_a_value_in_your_own_words_is_a_tie() -> None:
+    from course.coach.pipeline import read
+
+    r = read("I am proud of my work, and I want to help electrify the coast line.", HARBOURLINE)
+    assert len(r.company_hits) == 2
+
+
+def test_the_fairness_gap_is_reported_with_its_noise() -> None:
+    bench = _load_script("coach_eval_set.py")
+    report = bench.evaluate("dev")
+    spread = report.fairness_spread(reps=200)
+    gap, _where = report.fairness_gap()
+    assert spread["low"] <= spread["high"]
+    assert 0 <= spread["p"] <= 1 and spread["null"] > 0
+    pooled = report.pooled_interval(reps=200)
+    assert len(pooled) >= 10
+    assert all(low <= mean <= high and n >= 4 for mean, low, high, n in pooled.values())
+    assert gap >= 0
