@@ -108,7 +108,7 @@ def test_voila_parses_the_command_line_the_kit_gives_it(tmp_path):
         "import json, sys; from course.cli.app import _app_class; a = _app_class()(); "
         "a.initialize(sys.argv[1:]); c = a.voila_configuration; "
         "print(json.dumps([c.template, c.strip_sources, c.show_tracebacks, c.classic_tree, "
-        "c.extension_allowlist, a.root_dir, a.template_paths[0], a.open_browser]))"
+        "c.extension_denylist, a.root_dir, a.template_paths[0], a.open_browser]))"
     )
     argv = app.voila_argv(tmp_path, 8123, "127.0.0.1", open_browser=False)
     out = subprocess.run(
@@ -124,7 +124,7 @@ def test_voila_parses_the_command_line_the_kit_gives_it(tmp_path):
         True,
         False,
         True,
-        app.LAB_EXTENSIONS,
+        app.BROKEN_LAB_EXTENSIONS,
         str(tmp_path),
         str(KIT_TEMPLATE),
         False,

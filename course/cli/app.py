@@ -30,9 +30,9 @@ DEFAULT_PORT = 8866
 #: A Jupyter data folder holding voila/templates/kit (put first on JUPYTER_PATH).
 TEMPLATE_ROOT = TEMPLATES_DIR / "app"
 TEMPLATE = "kit"
-#: The JupyterLab extensions a lesson needs: Voilà's widget manager for ipywidgets 8 and the
-#: widget classes it loads from JupyterLab's. Others (nbgrader's, Notebook's) fail in Voilà.
-LAB_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
+#: JupyterLab extensions that fail in Voilà's page (they need JupyterLab's own shell) and print
+#: errors to the console; every other one loads (the widget managers, anywidget's recorder).
+BROKEN_LAB_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"]
 HANDIN_URL = "kit/my-work.zip"
 #: What a learner reads under a part of a page that failed (Voilà's own text names its options).
 CELL_ERROR = (
@@ -101,7 +101,7 @@ def voila_argv(
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
-        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in LAB_EXTENSIONS),
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in BROKEN_LAB_EXTENSIONS),
         # The page is the app: no switching templates or themes through the URL.
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
