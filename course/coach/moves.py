@@ -189,7 +189,7 @@ def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
         if not gaps:
             return True
         return any(
-            not any(a <= m.start() < b + 12 for a, b in gaps)
+            not any(m.start() < b + 12 and a < m.end() for a, b in gaps)
             for m in P["evidence_action"].finditer(s.text)
         )
     return bool(s.find("evidence_context") and s.find("work"))
