@@ -40,7 +40,13 @@ def test_the_solutions_have_hidden_keys():
     assert len(keys.assignments(SOLUTIONS)) >= 5
     lines = hidden_lines()
     assert len(lines) >= 8
-    assert all(line.startswith("points(") for line in lines)
+    code = [
+        line
+        for name in keys.assignments(SOLUTIONS)
+        for line in keys.hidden_code_lines(keys.source_notebook(SOLUTIONS, name))
+    ]
+    assert len(code) >= 8 and all(line.startswith("points(") for line in code)
+    assert len(lines) > len(code)  # the explanations shown after grading are hidden too
 
 
 @pytest.mark.parametrize(

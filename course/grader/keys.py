@@ -26,7 +26,9 @@ __all__ = [
     "Scoring",
     "assignments",
     "exercise_texts",
+    "explanations",
     "hidden_blocks",
+    "hidden_code_lines",
     "hidden_lines",
     "read_notebook",
     "scorings",
@@ -49,6 +51,9 @@ class Scoring:
     exercise: str
     key: Mapping[str, Any] | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: Why each keyed item's answer is right, by item id (the cell's hidden `explain = {...}`),
+    #: shown in a learner's feedback after grading.
+    explain: Mapping[str, str] = field(default_factory=dict)
 
     def result(self, folder: str | os.PathLike[str]) -> Any:
         """Recompute this cell's verdict from the answers file in `folder` (read-only)."""
@@ -106,6 +111,37 @@ def hidden_lines(path: str | os.PathLike[str]) -> list[str]:
     return lines
 
 
+def _explain_spans(source: str) -> list[tuple[int, int]]:
+    """Line spans (1-based, inclusive) of `explain = {...}` assignments in a cell's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [
+        (node.lineno, node.end_lineno or node.lineno)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "explain" for t in node.targets)
+    ]
+
+
+def hidden_code_lines(path: str | os.PathLike[str]) -> list[str]:
+    """Hidden lines that are test code (keys, calls), not the explanations shown after grading."""
+    lines = []
+    for cell in read_notebook(path).get("cells", []):
+        source = _source(cell)
+        spans = _explain_spans(source)
+        inside = False
+        for number, line in enumerate(source.split("\n"), start=1):
+            if BEGIN in line:
+                inside = True
+            elif END in line:
+                inside = False
+            elif inside and line.strip() and not any(a <= number <= b for a, b in spans):
+                lines.append(line.strip())
+    return lines
+
+
 def _call_name(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -120,7 +156,17 @@ def _scoring(grade_id: str, max_points: float, source: str) -> Scoring | None:
     except SyntaxError:
         return None
     found = None
+    explain: dict[str, str] = {}
     for statement in tree.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "explain" for t in statement.targets
+        ):
+            try:
+                value = ast.literal_eval(statement.value)
+            except ValueError:
+                value = None
+            if isinstance(value, dict):
+                explain = {str(k): str(v) for k, v in value.items()}
         if (
             isinstance(statement, ast.Expr)
             and isinstance(statement.value, ast.Call)
@@ -139,7 +185,7 @@ def _scoring(grade_id: str, max_points: float, source: str) -> Scoring | None:
     kind, notebook, exercise = (str(a) for a in args[:3])
     key = args[3] if len(args) > 3 else kwargs.pop("key", None)
     kwargs.pop("folder", None)
-    return Scoring(grade_id, max_points, kind, notebook, exercise, key, kwargs)
+    return Scoring(grade_id, max_points, kind, notebook, exercise, key, kwargs, explain)
 
 
 def scorings(path: str | os.PathLike[str]) -> dict[str, Scoring]:
@@ -153,6 +199,15 @@ def scorings(path: str | os.PathLike[str]) -> dict[str, Scoring]:
         scoring = _scoring(grade_id, float(meta.get("points", 0)), _source(cell))
         if scoring is not None:
             found[grade_id] = scoring
+    return found
+
+
+def explanations(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
+    """Why each graded item's answer is right: {exercise: {item: explanation}} (hidden tests)."""
+    found: dict[str, dict[str, str]] = {}
+    for scoring in scorings(path).values():
+        if scoring.explain:
+            found.setdefault(scoring.exercise, {}).update(scoring.explain)
     return found
 
 
