@@ -1,7 +1,9 @@
 """A workshop's grades in an LMS's gradebook import format: Canvas, Moodle, or a plain table.
 
 Reads DIR/grades.csv (nbgrader's CSV export: one row per learner and assignment, written by
-`python -m course grade`) and the roster in the gradebook, and writes one row per learner:
+`python -m course grade` and written again here from the gradebook, so hand grades entered since
+are in it; only the exercises the workshop sets) and the roster in the gradebook, and writes one
+row per learner:
 
 - canvas: Canvas's gradebook CSV: Student ("Last, First"), ID, SIS User ID, SIS Login ID,
   Section, then one column per assignment, and its "Points Possible" row. Canvas matches a row
@@ -196,9 +198,12 @@ def export(
     root: str | os.PathLike[str], format: str, output: str | os.PathLike[str] | None = None
 ) -> Path:
     """Write the workshop's grades for an LMS; return the file (default DIR/grades-FORMAT.csv)."""
+    from course.grader.grading import export_csv
     from course.grader.workshop import open_workshop, roster_entries
 
     workshop = open_workshop(root)
+    # grades.csv again from the gradebook as it is now (hand grades included), set exercises only
+    export_csv(workshop)
     book = read_grades(workshop.root / "grades.csv", roster_entries(workshop))
     path = Path(output) if output else workshop.root / f"grades-{format}.csv"
     path.write_text("\ufeff" + render(book, format), encoding="utf-8", newline="")

@@ -7,11 +7,19 @@ course.grader.learner.grade_learner. Each finished learner's gradebook rows are 
 workshop's (course.grader.merge) and its record saved as results/<learner>.json; then grades.csv
 (nbgrader's CSV export) and flags.json are written. It returns what happened as data
 (`GradeRun`); the command line prints `summary(run)`.
+
+Only the exercises the workshop sets count (`Workshop.exercises()`, `workshop init --exercises`):
+they are graded, flagged, exported and totalled, each learner's total out of the sum of their
+maxima, the same everywhere (`totals`). A hand-in that changed since it was last graded loses the
+hand grades entered for its old version (`stale_hand_grades`), with a flag.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import hashlib
+import io
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,9 +41,13 @@ __all__ = [
     "Progress",
     "exclusive",
     "export_csv",
+    "fingerprint",
     "grade",
+    "maxima",
+    "stale_hand_grades",
     "summary",
     "summary_table",
+    "totals",
 ]
 
 #: progress(learners done, learners in all, the learner just finished); first called with 0.
@@ -54,6 +66,7 @@ class GradeRun:
     seconds: float
     unpacked: list[str] = field(default_factory=list)
     intake: Intake | None = None  # what `--from` took in, renamed and could not place
+    maxima: dict[str, float] = field(default_factory=dict)  # points of each set exercise
 
     @property
     def flagged(self) -> list[str]:
@@ -62,34 +75,66 @@ class GradeRun:
 
 
 def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
-    """grades.csv through nbgrader's own CSV export plugin (its columns, every roster learner)."""
+    """grades.csv through nbgrader's own CSV export plugin (its columns, every roster learner),
+    from the gradebook as it is now (hand grades included), the workshop's exercises only."""
     from nbgrader.plugins import CsvExportPlugin  # nbgrader takes seconds to import
 
     path = path or workshop.root / "grades.csv"
     with workshop.gradebook() as gb:
+        if not gb.assignments and path.is_file():
+            return path  # an empty gradebook has nothing newer than the file
         CsvExportPlugin(to=str(path)).export(gb)
     # nbgrader writes in the locale's encoding; Excel reads UTF-8 only after a byte-order mark.
-    path.write_text(path.read_text(encoding="locale"), encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="locale"))))
+    if rows and "assignment" in rows[0]:
+        column, kept = rows[0].index("assignment"), set(workshop.exercises())
+        rows = rows[:1] + [row for row in rows[1:] if len(row) > column and row[column] in kept]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
     return path
 
 
-def summary_table(records: Iterable[dict[str, Any]], assignments: list[str]) -> str:
-    """A plain-text table: one row per learner, a score column per assignment, flags."""
+def maxima(workshop: Workshop) -> dict[str, float]:
+    """The points of each exercise the workshop sets, from the gradebook."""
+    with workshop.gradebook() as gb:
+        return {name: float(gb.find_assignment(name).max_score) for name in workshop.exercises()}
+
+
+def totals(
+    scores: dict[str, tuple[float, float] | None], most: dict[str, float]
+) -> tuple[float, float]:
+    """(total, out of) for one learner: scores of the set exercises handed in, out of the points
+    of every set exercise (one not handed in counts 0 of its points). Screen, report and files
+    all total this way."""
+    total = sum(score[0] for name, score in scores.items() if score and name in most)
+    return total, sum(most.values())
+
+
+def summary_table(
+    records: Iterable[dict[str, Any]],
+    assignments: list[str],
+    most: dict[str, float] | None = None,
+) -> str:
+    """A plain-text table: one row per learner, a score column per set exercise, the total out
+    of every set exercise's points (`most`; else of those handed in), flags."""
     short = [name.split("-", 1)[0] for name in assignments]
     head = ["learner", *short, "total", "flags"]
     rows = [head]
     for record in records:
         cells = [record["learner"]]
-        total = top = 0.0
+        scores: dict[str, tuple[float, float] | None] = {}
         for name in assignments:
             entry = record["assignments"].get(name)
             if not entry or entry.get("status") == "missing":
                 cells.append("-")
+                scores[name] = None
                 continue
-            total += entry.get("score", 0.0)
-            top += entry.get("max_score", 0.0)
+            scores[name] = (entry.get("score", 0.0), entry.get("max_score", 0.0))
             mark = "*" if entry.get("pending_manual") else ""
             cells.append(f"{entry.get('score', 0):g}/{entry.get('max_score', 0):g}{mark}")
+        known = most if most is not None else {n: s[1] for n, s in scores.items() if s}
+        total, top = totals(scores, known)
         cells.append(f"{total:g}/{top:g}" if top else "-")
         cells.append(str(len(record["flags"])))
         rows.append(cells)
@@ -105,7 +150,7 @@ def summary(run: GradeRun) -> str:
     count = len(run.records)
     flagged = run.flagged
     return (
-        f"{summary_table(run.records, run.assignments)}\n\n"
+        f"{summary_table(run.records, run.assignments, run.maxima or None)}\n\n"
         f"Graded {count} learner{'' if count == 1 else 's'} ({run.how}, {run.seconds:.0f} s): "
         f"grades.csv and flags.json in {run.root}. {len(flagged)} flagged"
         + (f": {', '.join(flagged)}" if flagged else ".")
@@ -121,6 +166,68 @@ def _learners(workshop: Workshop) -> list[str]:
     if not learners:
         raise KitError(f"nobody to grade: {workshop.submitted} is empty and the roster too")
     return learners
+
+
+def fingerprint(folder: Path) -> str | None:
+    """A checksum of a hand-in folder's files (names and contents); None when there is none."""
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def graded_fingerprints(workshop: Workshop, learner: str) -> dict[str, str]:
+    """The fingerprints of a learner's hand-ins when they were last graded (results/)."""
+    try:
+        record = json.loads((workshop.results / f"{learner}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = record.get("fingerprints") if isinstance(record, dict) else None
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def stale_hand_grades(workshop: Workshop, learners: Iterable[str]) -> dict[str, list[str]]:
+    """Clear the hand grades of hand-ins changed since they were last graded; flag each.
+
+    A grader scored the old version in the formgrader; those scores and comments would
+    otherwise stay on the new one. Returns {learner: [flags]} for the learners affected.
+    """
+    from nbgrader.api import MissingEntry  # nbgrader takes seconds to import: only to grade
+
+    changed: dict[str, list[str]] = {}
+    with workshop.gradebook() as gb:
+        for learner in learners:
+            before = graded_fingerprints(workshop, learner)
+            for name in workshop.exercises():
+                now = fingerprint(workshop.submission(learner, name))
+                if name not in before or now == before[name]:
+                    continue
+                try:
+                    submission = gb.find_submission(name, learner)
+                except MissingEntry:
+                    continue
+                cleared = 0
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.manual_score is not None or grade.extra_credit:
+                            cleared += 1
+                            grade.manual_score = None
+                            grade.extra_credit = None
+                            grade.needs_manual_grade = True
+                    for comment in notebook.comments:
+                        comment.manual_comment = None
+                if cleared:
+                    changed.setdefault(learner, []).append(
+                        f"{name}: handed in again after hand grading; the {cleared} hand "
+                        f"grade{'' if cleared == 1 else 's'} given to the old version "
+                        f"{'was' if cleared == 1 else 'were'} cleared: grade it again in the "
+                        "formgrader"
+                    )
+        gb.db.commit()
+    return changed
 
 
 @contextlib.contextmanager
@@ -168,10 +275,15 @@ def grade(
         executor = make_executor(workshop, options, len(workshop.submitted_learners()))
         try:
             learners = _learners(workshop)
+            stale = stale_hand_grades(workshop, learners)
             done = _run(workshop, executor, learners, progress)
         finally:
             executor.close(kill=True)  # a no-op after a run; stops the workers after an error
         records = [done["records"][learner] for learner in learners]
+        for learner, messages in stale.items():
+            record = done["records"][learner]
+            record["flags"][:0] = messages
+            _save_record(workshop, record)
         flags = {record["learner"]: record["flags"] for record in records}
         (workshop.root / "flags.json").write_text(
             json.dumps(flags, indent=1, ensure_ascii=False), encoding="utf-8"
@@ -179,14 +291,29 @@ def grade(
         export_csv(workshop)
         return GradeRun(
             root=workshop.root,
-            assignments=workshop.assignments(),
+            assignments=workshop.exercises(),
             records=records,
             flags=flags,
             how=done["how"],
             seconds=time.monotonic() - started,
             unpacked=intake.learners if intake else [],
             intake=intake,
+            maxima=maxima(workshop),
         )
+
+
+def _save_record(workshop: Workshop, record: dict[str, Any]) -> None:
+    """results/<learner>.json, with the fingerprints of the hand-ins as graded."""
+    learner = record["learner"]
+    if not LEARNER_ID.match(learner):
+        return
+    record["fingerprints"] = {
+        name: digest
+        for name in record.get("assignments", {})
+        if (digest := fingerprint(workshop.submission(learner, name)))
+    }
+    path = workshop.results / f"{learner}.json"
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def _run(
@@ -208,9 +335,7 @@ def _run(
                     f"{exc}); grade this learner again"
                 )
         records[learner] = record
-        if LEARNER_ID.match(learner):
-            path = workshop.results / f"{learner}.json"
-            path.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
+        _save_record(workshop, record)
         if progress is not None:
             progress(len(records), len(learners), learner)
 

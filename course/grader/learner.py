@@ -360,7 +360,7 @@ def grade_learner(
     grader = _Grader(workshop, learner, options or GradeOptions(), api, db_url)
     record: dict[str, Any] = {"learner": learner, "flags": [], "assignments": {}}
     flags: list[str] = record["flags"]
-    names = workshop.assignments()
+    names = workshop.exercises()  # only the exercises this workshop sets
     if not LEARNER_ID.match(learner):
         flags.append("learner folder name is not a plain id (letters, digits, . _ @ -): skipped")
         names = []

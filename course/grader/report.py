@@ -4,7 +4,10 @@ Reads the kit's per-learner grading records (results/<learner>.json, with per-it
 the gradebook (totals and the rubric scores graders entered by hand) and flags.json. Figures:
 score distribution, per-item difficulty, the most common wrong choices (misconceptions), and
 rubric-criterion averages, drawn in the kit's figure style (course.learner.style). Learner ids
-are replaced by "Learner N" unless names=True. The page is course/templates/report/index.html.j2
+are replaced by "Learner N" unless names=True. Only the exercises the workshop sets count
+(`Workshop.exercises()`): columns, items and totals (course.grader.grading.totals, as on screen
+and in grades.csv, which is written again from the gradebook first so that hand grades are in
+it). The page is course/templates/report/index.html.j2
 (CSS beside it) rendered with autoescape on, so every piece of text that came from a learner or
 a file is escaped. Records the kit's version, its git commit and the released exercises'
 checksums. matplotlib (Agg) is imported only when the figures are drawn.
@@ -101,7 +104,7 @@ def _sha256(path: Path) -> str:
 
 def _provenance(workshop: Workshop) -> dict[str, Any]:
     checksums = {}
-    for name in workshop.assignments():
+    for name in workshop.exercises():
         released = _sha256(workshop.release_notebook(name))
         kit = _sha256(KIT_ROOT / "exercises" / name / f"{name}.ipynb")
         checksums[name] = {"release": released, "kit_exercises": kit, "same": released == kit}
@@ -133,8 +136,8 @@ def _items(
     items: dict[tuple[str, str, str], Item] = {}
     for record in records:
         for name, entry in record.get("assignments", {}).items():
-            if entry.get("status") == "missing":
-                continue
+            if entry.get("status") == "missing" or name not in texts:
+                continue  # not handed in, or not an exercise this workshop sets
             for cell in entry.get("cells", {}).values():
                 kind, exercise = kinds.for_check(cell.get("kind", "")), cell.get("exercise", "")
                 entry = texts[name].get(exercise, {})
@@ -163,12 +166,20 @@ def _flags(workshop: Workshop) -> dict[str, list[str]]:
         return {}
 
 
+def _unset(flag: str, assignments: list[str]) -> bool:
+    """Whether a flag is about an exercise the workshop does not set (left from an older run)."""
+    name = str(flag).split(":", 1)[0]
+    return bool(name[:2].isdigit() and "-" in name and name not in assignments)
+
+
 def _learner_rows(
     workshop: Workshop, assignments: list[str], flags: dict[str, list[str]]
 ) -> tuple[list[dict[str, Any]], dict[str, list[float]], int]:
     """(a row per roster learner with their scores and flags, the rubric scores entered per
     criterion, how many rubric cells are still ungraded) from the gradebook."""
     from nbgrader.api import MissingEntry  # nbgrader takes seconds to import: only to report
+
+    from course.grader.grading import totals
 
     rubric = content.rubric()
     scores: dict[str, list[float]] = {c.name: [] for c in rubric.criteria}
@@ -179,7 +190,7 @@ def _learner_rows(
             row: dict[str, Any] = {
                 "id": student.id,
                 "scores": {},
-                "flags": flags.get(student.id, []),
+                "flags": [f for f in flags.get(student.id, []) if not _unset(f, assignments)],
             }
             for name in assignments:
                 try:
@@ -200,10 +211,8 @@ def _learner_rows(
             learners.append(row)
         maxima = {name: float(gb.find_assignment(name).max_score) for name in assignments}
     for row in learners:
-        got = [s for s in row["scores"].values() if s]
-        row["total"] = sum(s[0] for s in got)
-        row["max_total"] = sum(maxima.values())
-        row["handed_in"] = bool(got)
+        row["total"], row["max_total"] = totals(row["scores"], maxima)
+        row["handed_in"] = any(row["scores"].values())
     return learners, scores, ungraded
 
 
@@ -228,8 +237,8 @@ def _position(texts: dict[str, dict[str, Any]], item: Item) -> tuple[str, int, i
 
 
 def collect(workshop: Workshop, names: bool = False) -> ReportData:
-    """Gather the report's data from a graded workshop."""
-    assignments = workshop.assignments()
+    """Gather the report's data from a graded workshop (the exercises it sets only)."""
+    assignments = workshop.exercises()
     texts = {name: keys.exercise_texts(workshop.source_notebook(name)) for name in assignments}
     items = _items(_records(workshop), texts)
     learners, scores, ungraded = _learner_rows(workshop, assignments, _flags(workshop))
@@ -273,7 +282,7 @@ def fig_distribution(data: ReportData, path: Path) -> tuple[Path, str]:
         ax.hist(percents, bins=bins, color=style.SERIES[0], edgecolor="white")
         ax.set_xlim(0, 100)
         ax.set_xticks(bins)
-        ax.set_xlabel("Total score (% of the maximum, all assignments)")
+        ax.set_xlabel("Total score (% of the maximum, the exercises set)")
         ax.set_ylabel("Learners")
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_title("Score distribution")
@@ -433,7 +442,11 @@ def _score(score: tuple[float, float] | None) -> str:
 
 
 def write_report(workshop: Workshop, names: bool = False) -> Path:
-    """Write report/index.html and its figures; return the index path."""
+    """Write report/index.html and its figures; return the index path. grades.csv is written
+    again from the gradebook first, so both show the hand grades entered since grading."""
+    from course.grader.grading import export_csv
+
+    export_csv(workshop)
     data = collect(workshop, names=names)
     out = workshop.report
     out.mkdir(parents=True, exist_ok=True)
@@ -456,6 +469,8 @@ def write_report(workshop: Workshop, names: bool = False) -> Path:
             for r in data.learners
         ],
         handed_in=sum(1 for r in data.learners if r["handed_in"]),
+        exercises=data.assignments,
+        unset=[n for n in workshop.assignments() if n not in data.assignments],
         columns=[name.split("-", 1)[0] for name in data.assignments],
         summary=_summary(data),
         rubric_ungraded=data.rubric_ungraded,
