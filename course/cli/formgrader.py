@@ -1,14 +1,20 @@
 """`python -m course formgrader --workshop DIR`: nbgrader's formgrader for grading by hand.
 
-Starts JupyterLab rooted at the workshop folder with nbgrader's formgrader server extension
-enabled (and without the kit's learner settings, which switch nbgrader's instructor tools off).
-The rubric cells of 05 are graded there. `--check` starts it, waits until the formgrader
-answers, and stops it again (for CI and for a quick smoke test).
+Starts JupyterLab rooted at the workshop folder with nbgrader's formgrader and nothing else of
+nbgrader's: its other server extensions and its authoring plugins (create assignment, assignment
+and course lists, validate) are switched off through a settings folder of its own
+(DIR/.formgrader/), and the page opens on the gradebook, where the rubric cells of 05 are
+graded. A workshop without nbgrader's exchange (one not on a hub) gets a private, empty one in
+DIR/.exchange/, so the formgrader shows no "exchange directory does not exist" warning.
+`--check` starts it, waits until the formgrader answers, and stops it again (for CI and for a
+quick smoke test).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from course.cli import _options
 from course.cli.lab import has_display
@@ -21,6 +27,15 @@ EXTENSIONS = (
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.validate_assignment",
 )
+#: nbgrader's JupyterLab plugins other than the formgrader: authoring and learners' tools.
+LAB_PLUGINS_OFF = (
+    "@jupyter/nbgrader:assignment-list",
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:validate-assignment",
+)
+#: Where the formgrader opens: the gradebook (grading), not assignment management.
+START_PAGE = "formgrader/gradebook"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,13 +61,38 @@ def command(root: str, port: int, ip: str, token: str, browser: bool) -> list[st
         "--ServerApp.port_retries=0",
         f"--ServerApp.ip={ip}",
         f"--IdentityProvider.token={token}",
-        *(f"--ServerApp.jpserver_extensions={name}=True" for name in EXTENSIONS[:1]),
+        f"--ServerApp.jpserver_extensions={EXTENSIONS[0]}=True",
+        *(f"--ServerApp.jpserver_extensions={name}=False" for name in EXTENSIONS[1:]),
+        f"--ServerApp.default_url=/{START_PAGE}",
     ]
     if not browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
         cmd.append("--allow-root")
     return cmd
+
+
+def settings_folder(root: Path) -> Path:
+    """DIR/.formgrader/: JupyterLab settings that leave only the formgrader of nbgrader's tools."""
+    import json
+
+    folder = root / ".formgrader"
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    (folder / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": dict.fromkeys(LAB_PLUGINS_OFF, True)}, indent=1),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def exchange_arguments(workshop: Any) -> list[str]:
+    """A private exchange folder when the workshop has none (no hub): no warning about it."""
+    config = workshop.config()
+    if "root" in config.get("Exchange", {}):
+        return []
+    exchange = workshop.root / ".exchange"
+    exchange.mkdir(exist_ok=True)
+    return [f"--Exchange.root={exchange}"]
 
 
 def _wait(url: str, api: str, expect: list[str], proc: object, seconds: float) -> bool:
@@ -91,10 +131,12 @@ def run(args: argparse.Namespace) -> int:
     token = secrets.token_hex(16)
     browser = has_display() and not args.no_browser and not args.check
     env = tools_env()
-    env.pop("JUPYTER_CONFIG_PATH", None)  # the kit's learner settings hide the formgrader
+    # Not the kit's learner settings (they hide the formgrader): the formgrader's own.
+    env["JUPYTER_CONFIG_PATH"] = str(settings_folder(workshop.root))
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     cmd = command(str(workshop.root), args.port, args.ip, token, browser)
-    url = f"http://{args.ip}:{args.port}/formgrader?token={token}"
+    cmd += exchange_arguments(workshop)
+    url = f"http://{args.ip}:{args.port}/{START_PAGE}?token={token}"
     print(f"Starting the formgrader on {workshop.root}:\n  {url}", flush=True)
     if args.check:
         proc = subprocess.Popen(
