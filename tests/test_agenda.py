@@ -174,3 +174,44 @@ def test_a_short_workshop_sets_research_as_pre_work_with_a_one_page_sheet():
     text = sheet.read_text(encoding="utf-8")
     assert "vision and long-term goals" in text.lower() and "job description" in text
     assert len(text.split()) < 550, "the sheet fits on one page"
+
+
+def graded_slots(a: agenda.Agenda) -> list[agenda.Item]:
+    return [item for item in a.items if item.kind == "exercise"]
+
+
+def test_the_90_minute_agenda_has_no_graded_slot_unless_asked():
+    assert graded_slots(agenda.build(90)) == []
+    a = agenda.build(90, graded="01")
+    slots = graded_slots(a)
+    assert [item.lesson for item in slots] == ["01-aspirations-vs-goals"]
+    assert slots[0].minutes >= agenda.GRADED_MIN
+    assert sum(item.minutes for item in a.items) == 90 and a.format == "standard"
+    # right after its lesson's practice, before the next lesson is taught
+    at = a.items.index(slots[0])
+    assert a.items[at - 1].kind == "practice" and a.items[at - 1].lesson == slots[0].lesson
+    assert "Graded exercise: 01-aspirations-vs-goals" in a.table()
+
+
+@pytest.mark.parametrize("minutes", [LEAST + 8, 75, 90, 100, 120, 150, 180])
+def test_graded_slots_follow_the_list_in_every_format_and_still_sum_exactly(minutes):
+    a = agenda.build(minutes, graded=["01", "04-keep-it-relevant"])
+    assert [item.lesson for item in graded_slots(a)] == [
+        "01-aspirations-vs-goals",
+        "04-keep-it-relevant",
+    ]
+    assert sum(item.minutes for item in a.items) == minutes
+    assert all(item.minutes >= agenda.GRADED_MIN for item in graded_slots(a))
+    research = sum(i.minutes for i in a.items if i.lesson == agenda.RESEARCH)
+    assert a.format == "short" or research >= agenda.RESEARCH_MINUTES
+
+
+def test_graded_slots_that_do_not_fit_or_do_not_exist_are_refused(capsys):
+    with pytest.raises(agenda.AgendaError, match="no graded exercise '09'"):
+        agenda.build(90, graded="09")
+    assert agenda.minimum_minutes(graded="01,04") == LEAST + 2 * agenda.GRADED_MIN
+    with pytest.raises(agenda.AgendaError, match="cannot hold"):
+        agenda.build(LEAST + 1, graded="01,04")
+    assert main(["agenda", "--minutes", "90", "--graded", "01", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [i["lesson"] for i in items if i["kind"] == "exercise"] == ["01-aspirations-vs-goals"]

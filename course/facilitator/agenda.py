@@ -10,6 +10,9 @@ that. Three formats scale the same outline:
   company research gets at least RESEARCH_MINUTES of teaching and practice;
 - half-day (150 and more): graded exercise slots, two breaks, two triad cycles, discussions.
 
+`graded` (the exercises a workshop sets, e.g. ["01"]: `agenda --graded 01`) gives the short and
+standard formats a graded slot after each of those lessons, and limits the half day's to them.
+
 Minutes are handed out in three passes: every slot from its minimum toward its standard
 length in proportion, then triad rounds from 10 up to 12 minutes, then what is left to the
 slots that can usefully grow (practice, exercises, discussion). Largest-remainder rounding keeps
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from course.errors import KitError
@@ -54,6 +58,8 @@ RESEARCH = "02-research-the-company"
 RESEARCH_MINUTES = 10
 RESEARCH_TEACH_MIN = 4
 PRE_WORK_SHEET = "docs/pre-work-sheet.md"
+#: A graded exercise done in the session: at least GRADED_MIN minutes, GRADED_STD as standard.
+GRADED_MIN, GRADED_STD = 4, 6
 
 
 class AgendaError(KitError):
@@ -201,8 +207,42 @@ def _rounds(lesson: content.Lesson, cycle: int, cycles: int) -> list[_Slot]:
     return slots
 
 
-def _slots(fmt: str, minutes: int, lessons: tuple[content.Lesson, ...]) -> list[_Slot]:
-    """The slots of one format, in agenda order, before minutes are handed out."""
+def _graded_slot(lesson: content.Lesson) -> _Slot:
+    title = f"Graded exercise: {lesson.exercise}"
+    return _Slot("exercise", lesson.id, title, GRADED_MIN, GRADED_STD, 0.5)
+
+
+def choose_graded(
+    wanted: Sequence[str] | str | None, lessons: tuple[content.Lesson, ...]
+) -> tuple[str, ...] | None:
+    """The exercises `wanted` names ("01,04", "01-aspirations-vs-goals", "all"; None: the
+    format's default), checked against the outline; AgendaError for one it does not have."""
+    if wanted is None:
+        return None
+    items = wanted.split(",") if isinstance(wanted, str) else list(wanted)
+    names = [lesson.exercise for lesson in lessons if lesson.exercise]
+    chosen = set()
+    for item in (str(i).strip() for i in items if str(i).strip()):
+        if item.lower() == "all":
+            chosen.update(names)
+            continue
+        found = [n for n in names if n == item or (item.isdigit() and n[:2] == item.zfill(2))]
+        if not found:
+            raise AgendaError(
+                f"no graded exercise {item!r}: the outline's are {', '.join(n[:2] for n in names)}"
+            )
+        chosen.update(found)
+    return tuple(n for n in names if n in chosen)
+
+
+def _slots(
+    fmt: str,
+    minutes: int,
+    lessons: tuple[content.Lesson, ...],
+    graded: tuple[str, ...] | None = None,
+) -> list[_Slot]:
+    """The slots of one format, in agenda order, before minutes are handed out. `graded`: the
+    exercises done in the session (None: every one in a half day, none otherwise)."""
     if len(lessons) < 3:
         raise AgendaError(
             "the outline needs an opening lesson, a lesson to teach and a closing one"
@@ -231,10 +271,8 @@ def _slots(fmt: str, minutes: int, lessons: tuple[content.Lesson, ...]) -> list[
             slots.append(_practice(lesson, f"Practice: {_activity(lesson)}", minimum))
         elif fmt != "short" and lesson.practice_minutes:
             slots.append(_practice(lesson, f"Practice: {_activity(lesson)}", 3))
-        if half_day and lesson.exercise:
-            slots.append(
-                _Slot("exercise", lesson.id, f"Graded exercise: {lesson.exercise}", 4, 6, 0.5)
-            )
+        if lesson.exercise and (lesson.exercise in graded if graded is not None else half_day):
+            slots.append(_graded_slot(lesson))
         if lesson is break_after and half_day:
             slots.append(
                 _Slot(
@@ -347,10 +385,13 @@ def _format(minutes: int) -> str:
     return "short"
 
 
-def minimum_minutes(lessons: tuple[content.Lesson, ...] | None = None) -> int:
-    """The shortest session that holds the essentials (the short format at its minimum)."""
+def minimum_minutes(
+    lessons: tuple[content.Lesson, ...] | None = None, graded: Sequence[str] | None = None
+) -> int:
+    """The shortest session that holds the essentials (the short format at its minimum), with
+    the graded exercises `graded` if any."""
     lessons = lessons if lessons is not None else content.lessons()
-    return sum(s.min for s in _slots("short", 0, lessons))
+    return sum(s.min for s in _slots("short", 0, lessons, choose_graded(graded, lessons)))
 
 
 def parse_clock(text: str) -> int:
@@ -367,13 +408,19 @@ def build(
     minutes: int,
     start: str | None = None,
     lessons: tuple[content.Lesson, ...] | None = None,
+    graded: Sequence[str] | str | None = None,
 ) -> Agenda:
-    """The agenda for a session of `minutes` from the outline; AgendaError if impossible."""
+    """The agenda for a session of `minutes` from the outline; AgendaError if impossible.
+
+    `graded` names the graded exercises done in the session ("01,04"; a slot after each of
+    those lessons); None keeps the format's default (a half day's every one, else none).
+    """
     lessons = lessons if lessons is not None else content.lessons()
+    chosen = choose_graded(graded, lessons)
     clock = parse_clock(start) if start is not None else None
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise AgendaError(f"the session length must be whole minutes, got {minutes!r}")
-    least = minimum_minutes(lessons)
+    least = minimum_minutes(lessons, chosen)
     if minutes < least:
         raise AgendaError(
             f"{minutes} minutes cannot hold the essentials: a compressed teaching part, time to "
@@ -387,7 +434,14 @@ def build(
             f"{MAX_MINUTES}). Run it as two sessions, e.g. --minutes 150 twice."
         )
     fmt = _format(minutes)
-    slots = _slots(fmt, minutes, lessons)
+    slots = _slots(fmt, minutes, lessons, chosen)
+    needed = sum(s.min for s in slots)
+    if needed > minutes:  # a format's own minimum, with graded slots added
+        raise AgendaError(
+            f"{minutes} minutes cannot hold the {fmt} format with {len(chosen or ())} graded "
+            f"exercises: they need {needed} minutes. Grade fewer in the session (set the others "
+            "as homework) or ask for more minutes."
+        )
     # A half day has time to teach: its teaching reaches the outline's minutes first.
     _allocate(slots, minutes, teach_priority=2.0 if fmt == "half-day" else 1.0)
     items, offset = [], 0
