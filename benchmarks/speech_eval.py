@@ -252,6 +252,9 @@ def score(clip: Clip, mode: str) -> dict[str, object]:
     if clip.skipped:
         out["skip_found"] = any(s in clip.skipped for s in skipped)
         out["false_skips"] = len([s for s in skipped if s not in clip.skipped])
+        out["shares"] = [
+            [s["said"], s["text"] in clip.skipped] for s in result["draft"]["sentences"]
+        ]
         out["added_found"] = any(
             len(set(transcribe.tokens(a)) & added_words) >= len(added_words) / 2 for a in added
         )

@@ -60,7 +60,7 @@ function render({ model, el }) {
     let at = 0;
     for (const part of pending) { out.set(part, at); at += part.length; }
     pending = []; pendingLength = 0;
-    model.send({ type: "chunk" }, [out.buffer]);
+    model.send({ type: "chunk" }, undefined, [out.buffer]);
   }
 
   async function start() {
