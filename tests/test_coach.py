@@ -1283,3 +1283,17 @@ def test_the_fairness_gap_is_reported_with_its_noise() -> None:
     assert len(pooled) >= 10
     assert all(low <= mean <= high and n >= 4 for mean, low, high, n in pooled.values())
     assert gap >= 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Have my track safety card before my first night shift.",
+        "Present the waste figures at the next area meeting.",
+        "Run the Saturday shift on my own before the Christmas rush.",
+        "By the end of my first quarter I want to run my own onboarding calls.",
+        "I'd like to help plan the new weekend service before it launches.",
+    ],
+)
+def test_more_event_deadlines_are_goals(statement: str) -> None:
+    assert coach.classify(statement).label == "goal"
