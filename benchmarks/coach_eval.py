@@ -4,9 +4,11 @@ Run: PYTHONPATH=. python benchmarks/coach_eval.py [--split all|dev|holdout] [--v
 
 Two data sets. The evaluation set (tests/data/coach/eval/, 200+ drafts over ten personas and
 seven companies, levelled by hand; see its README) is reported by benchmarks/coach_eval_set.py:
-per-criterion error, ranking, flag recall and precision, per-persona means, the fairness gap and
-the gaming set's maximum. Its dev split is reported always; its frozen holdout only with
---holdout, and then only as aggregate figures (tuning never reads it).
+per-criterion error, ranking, flag recall and precision, per-persona means, the fairness gap (with
+a bootstrap interval, and the gap a coach with no persona effect would show with cells of 4 to 7
+drafts), each persona's bias pooled over bands, and the gaming set's maximum. Its dev split is
+reported always; its frozen holdout only with --holdout, and then only as aggregate figures
+(tuning never reads it).
 The holdout entries were kept aside while the rules were written ("dev" is the tuning set);
 compare the two splits to see whether the rules overfit the development data.
 
