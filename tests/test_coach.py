@@ -1297,3 +1297,18 @@ def test_the_fairness_gap_is_reported_with_its_noise() -> None:
 )
 def test_more_event_deadlines_are_goals(statement: str) -> None:
     assert coach.classify(statement).label == "goal"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I would like to have my own team in the future.",
+        "I want a career where I can grow.",
+        "My aspiration is to find a job I enjoy.",
+        "My dream is to be successful in my career.",
+        "I want to lead a team one day.",
+    ],
+)
+def test_growth_with_nothing_named_is_still_not_a_direction(sentence: str) -> None:
+    fb = coach.analyze(sentence, HARBOURLINE)
+    assert fb.aspiration == 1 and "no_aspiration" in fb.flags
