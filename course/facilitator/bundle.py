@@ -42,18 +42,17 @@ __all__ = [
 #: `python3 -m venv v && v/bin/pip install career_aspirations_kit-*.whl` (108 packages; the
 #: full set before the split: 512 MB, 117). The start scripts and README.txt say it first.
 INSTALL_MB = 450
-#: What the start scripts open: the learner app once it ships (`python -m course app`), else lab.
-START_COMMANDS = ("app", "lab")
 #: The bundle's own files, from course/templates/bundle/ (start.sh executable in the zip).
 START_FILES = ("README.txt", "start.sh", "start.bat")
 
 
-def start_command() -> str:
-    """The command the start scripts run: the learner app if this kit has one, else lab."""
-    from course.__main__ import commands
+#: The command the start scripts run: the learner app (course/cli/app.py), no code shown.
+START_COMMAND = "app"
 
-    known = commands()
-    return next(name for name in START_COMMANDS if name in known)
+
+def start_command() -> str:
+    """The command the bundle's start scripts run (`python -m course app`)."""
+    return START_COMMAND
 
 
 def bundle_text(name: str, wheel: str) -> str:
