@@ -20,6 +20,7 @@ from course.learner import checks, graded
 from course.learner.answers import AnswerStore
 
 ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
 A01 = "01-aspirations-vs-goals"
 RELEASE_01 = ROOT / "exercises" / A01 / f"{A01}.ipynb"
 SOURCE_01 = ROOT / "solutions" / A01 / f"{A01}.ipynb"
@@ -382,3 +383,107 @@ def test_answers_json_in_results_is_plain_data(tmp_path):
     from course.learner.checks import Result
 
     assert json.dumps(Result("x", 1.0, 2.0, True).to_dict())
+
+
+# --------------------------------------------------------------------------- totals and feedback
+
+
+def test_the_summary_totals_every_set_exercise_not_only_those_handed_in():
+    from course.grader.grading import summary_table, totals
+
+    names = ["01-aspirations-vs-goals", "05-draft-your-answer"]
+    most = {names[0]: 12.0, names[1]: 20.0}
+    records = [
+        {
+            "learner": "ann",
+            "flags": [],
+            "assignments": {
+                names[0]: {"status": "graded", "score": 7.0, "max_score": 12.0},
+                names[1]: {"status": "missing", "cells": {}},
+            },
+        }
+    ]
+    table = summary_table(records, names, most)
+    row = next(line.split() for line in table.splitlines() if line.startswith("ann"))
+    assert row == ["ann", "7/12", "-", "7/32", "0"]
+    assert totals({names[0]: (7.0, 12.0), names[1]: None}, most) == (7.0, 32.0)
+    # a score of an exercise not set never counts
+    assert totals({names[0]: (7.0, 12.0), "02-x": (9.0, 10.0)}, {names[0]: 12.0}) == (7.0, 12.0)
+
+
+def test_every_graded_item_of_01_to_04_has_an_explanation_hidden_with_its_key():
+    import ast
+
+    for name in keys.assignments(SOLUTIONS)[:4]:
+        source = keys.source_notebook(SOLUTIONS, name)
+        explained = keys.explanations(source)
+        for scoring in keys.scorings(source).values():
+            assert scoring.key and set(explained[scoring.exercise]) == set(scoring.key), name
+            for text in scoring.explain.values():
+                assert 60 <= len(text) <= 400 and text.endswith("."), text
+        code = keys.hidden_code_lines(source)
+        assert code and all(line.startswith("points(") for line in code)
+        for line in code:
+            ast.parse(line)
+        hidden = keys.hidden_lines(source)
+        assert len(hidden) > len(code)  # the explanations are hidden too (never released)
+        released = (ROOT / "exercises" / name / f"{name}.ipynb").read_text("utf-8")
+        for text in (t for e in explained.values() for t in e.values()):
+            assert json.dumps(text, ensure_ascii=False)[1:-1] not in released
+
+
+def test_a_feedback_page_has_no_script_no_link_out_and_no_code():
+    import re
+
+    from course.grader.feedback import _render
+
+    page = _render(
+        {"id": "ann", "first_name": "Ann <b>", "last_name": "Lee"},
+        [
+            {
+                "name": "01-aspirations-vs-goals",
+                "title": "Graded exercise: aspirations versus goals",
+                "score": "1",
+                "max_score": "2",
+                "answers": {"company": "", "draft": ""},
+                "rubric": [],
+                "ungraded": 0,
+                "parts": [
+                    {
+                        "title": "Part 1",
+                        "score": "1",
+                        "max_score": "2",
+                        "keyed": True,
+                        "items": [
+                            {
+                                "text": "<script>alert(1)</script>",
+                                "given": "goal",
+                                "status": "wrong",
+                                "result": "Not right",
+                                "right_answer": "aspiration",
+                                "why": "Because 'someday' <i>is</i> open.",
+                            },
+                            {
+                                "text": "Two",
+                                "given": "goal",
+                                "status": "correct",
+                                "result": "Right",
+                                "right_answer": None,
+                                "why": None,
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+        draft=True,
+        most={"01-aspirations-vs-goals": 2.0, "05-draft-your-answer": 20.0},
+    )
+    lowered = page.lower()
+    assert "<script" not in lowered and "http" not in lowered and "<link" not in lowered
+    assert not re.search(r"(src|href)\s*=", lowered)
+    assert "&lt;script&gt;alert(1)" in page and "Ann &lt;b&gt;" in page
+    assert "&lt;i&gt;is&lt;/i&gt;" in page
+    assert "DRAFT" in page and "1 of 22 points" in page
+    assert "Not handed in (0 points): 05-draft-your-answer" in page
+    assert "You got 1 of 2 right." in page
