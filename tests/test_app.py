@@ -319,3 +319,126 @@ def test_grading_takes_the_handin_as_one_learners_work(repo_copy, tmp_path):
             f"{ex}.ipynb",
         ]
     assert sorted(p.name for p in (submitted / "ann").iterdir()) == names[:2]
+
+
+# --------------------------------------------------------------------------- nothing needs a re-run
+
+
+def test_a_live_part_redraws_when_its_answers_are_saved_and_only_then(tmp_path):
+    from course.learner.answers import AnswerStore
+    from course.learner.live import live
+
+    store = AnswerStore("01-aspirations-vs-goals", tmp_path)
+    part = live(lambda: print("goal:", store.get("stepping-stone")), "stepping-stone", store=store)
+    assert part.output.outputs[0]["text"] == "goal: None\n"
+    AnswerStore("01-aspirations-vs-goals", tmp_path).set(
+        "stepping-stone", "in 6 months"
+    )  # another store
+    assert part.output.outputs[0]["text"] == "goal: in 6 months\n" and part.redraws == 2
+    store.set("strengths", "listening")  # not one of its exercises
+    AnswerStore("other", tmp_path).set("stepping-stone", "x")  # not its file
+    assert part.redraws == 2
+    store.reset()  # everything cleared
+    assert part.output.outputs[0]["text"] == "goal: None\n" and part.redraws == 3
+
+
+def test_running_a_live_cell_again_replaces_it_and_a_failure_reads_plainly(tmp_path):
+    from course.learner.answers import AnswerStore
+    from course.learner.live import FAILED, live
+
+    store = AnswerStore("nb", tmp_path)
+
+    def broken():
+        raise ValueError("boom")
+
+    first = live(broken, "x", store=store)
+    second = live(broken, "x", store=store)
+    store.set("x", 1)
+    assert first.redraws == 1 and second.redraws == 2  # the first one stopped listening
+    html = second.output.outputs[0]["data"]["text/html"]
+    assert FAILED in html and "boom" not in html and "Traceback" not in html
+
+
+def test_a_live_part_sees_answers_files_written_by_another_page(tmp_path):
+    import os
+
+    from course.learner.answers import AnswerStore, answers_path
+    from course.learner.live import live
+
+    other = answers_path("02-research-the-company", tmp_path)
+    part = live(lambda: None, files=[other])
+    assert not part.poll()
+    AnswerStore("02-research-the-company", tmp_path).set("company-choice", "own")
+    os.utime(other, (1, 1))  # a different time even within the file system's resolution
+    assert part.poll() and not part.poll()
+
+
+def _markdown_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "markdown"]
+
+
+JUPYTER_ONLY = re.compile(
+    r"Shift\+Enter|run (this|each|the) cells?|restart|kernel|terminal|python -m", re.I
+)
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    sorted(Path("notebooks").glob("0*.ipynb")) + sorted(Path("exercises").glob("*/*.ipynb")),
+    ids=lambda p: p.stem,
+)
+def test_text_about_jupyterlab_is_tagged_so_the_app_leaves_it_out(notebook):
+    for cell in _markdown_cells(notebook):
+        text = "".join(cell["source"])
+        if "lab-only" in cell.get("metadata", {}).get("tags", []):
+            assert "JupyterLab" in text or "terminal" in text, text  # it says where it applies
+        else:
+            assert not JUPYTER_ONLY.search(text), f"{notebook.name}: {text[:200]}"
+
+
+def test_the_app_template_leaves_out_lab_only_cells():
+    template = (app.TEMPLATE_ROOT / "voila/templates/kit/index.html.j2").read_text("utf-8")
+    assert "block any_cell" in template and "'lab-only' not in cell.metadata" in template
+
+
+def test_each_graded_exercise_ends_with_hand_in_and_a_link_back_to_its_lesson():
+    for lesson in content.lessons():
+        if not lesson.exercise:
+            continue
+        path = Path("exercises") / lesson.exercise / f"{lesson.exercise}.ipynb"
+        last = "".join(_markdown_cells(path)[-1]["source"])
+        assert "Download my work" in last
+        assert f"](../../notebooks/{lesson.notebook})" in last
+
+
+def test_lesson_06_offers_download_my_work():
+    cells = json.loads(Path("notebooks/06-practice-and-reflect.ipynb").read_text("utf-8"))["cells"]
+    assert any("download_button()" in "".join(c["source"]) for c in cells)
+
+
+def test_an_unreadable_answers_file_is_told_in_the_exercise_not_on_stderr(tmp_path, recwarn):
+    from course.learner.lesson import Lesson
+
+    (tmp_path / "00-start-here.answers.json").write_text("{not json", encoding="utf-8")
+    lesson = Lesson("00-start-here", folder=tmp_path)
+    quiz = lesson.quiz("warm-up", title="Warm-up")
+    assert "could not be read" in quiz.status.value and "cak-warn" in quiz.status.value
+    assert "Error" not in quiz.status.value  # no Python exception names
+    assert not [w for w in recwarn if "could not be read" in str(w.message)]
+
+
+def test_reset_asks_before_clearing(tmp_path):
+    from course.learner.lesson import Lesson
+
+    lesson = Lesson("00-start-here", folder=tmp_path)
+    quiz = lesson.quiz("warm-up", title="Warm-up")
+    quiz.set_value({"why-asked": "fit"})
+    quiz.reset_button.click()
+    assert quiz.store.get("warm-up") and quiz.confirm.layout.display == "flex"
+    assert [b.description for b in (quiz.confirm_button, quiz.keep_button)] == [
+        "Yes, start over",
+        "Keep my answers",
+    ]
+    quiz.confirm_button.click()
+    assert quiz.store.get("warm-up") is None and quiz.confirm.layout.display == "none"

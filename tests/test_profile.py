@@ -289,6 +289,7 @@ def test_matrix_cells_expose_their_state_and_start_not_rated(store, tmp_path):
     assert again.cells[("r1", "c1")].label == "1 some"
     assert again.cells[("r2", "c1")].label == "not rated"
     again.reset_button.click()
+    again.confirm_button.click()  # Reset asks first
     assert all(cell.label == "not rated" for cell in again.cells.values())
 
 
@@ -307,6 +308,7 @@ def test_matrix_shows_bad_saved_values_and_reset_keeps_a_backup(store, tmp_path)
     assert "not one of the levels" in matrix.status.value
     matrix.cells[("r1", "c1")].value = 1
     matrix.reset_button.click()
+    matrix.confirm_button.click()  # Reset asks first
     assert matrix.value == {} and "matrix" not in saved(store)
     assert list(tmp_path.glob("nb.answers.json.bak-*"))
 

@@ -107,8 +107,13 @@ def test_hint_and_reset_keep_a_backup(store, tmp_path):
     ex.hint_button.click()
     assert "Hint: dates" in ex.feedback.value
     ex.set_value({"s1": "goal"})
+    ex.reset_button.click()  # asks first: nothing is cleared yet
+    assert ex.value == {"s1": "goal"} and ex.confirm.layout.display == "flex"
+    ex.keep_button.click()
+    assert ex.value == {"s1": "goal"} and ex.confirm.layout.display == "none"
     ex.reset_button.click()
-    assert ex.value == {} and saved(store) == {}
+    ex.confirm_button.click()
+    assert ex.value == {} and saved(store) == {} and ex.confirm.layout.display == "none"
     backups = list(tmp_path.glob("nb.answers.json.bak-*"))
     assert len(backups) == 1 and "s1" in backups[0].read_text(encoding="utf-8")
     assert backups[0].name in ex.status.value

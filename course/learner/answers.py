@@ -20,8 +20,10 @@ import json
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +46,34 @@ __all__ = [
     "AnswerStore",
     "answers_path",
     "backup_file",
+    "on_change",
 ]
+
+#: Called as `callback(path, exercise_id)` after any store in this process saves a change
+#: (exercise_id None: every answer of the file was cleared); see on_change.
+_LISTENERS: list[Callable[[Path, str | None], None]] = []
+
+
+def on_change(callback: Callable[[Path, str | None], None]) -> Callable[[], None]:
+    """Call `callback(path, exercise_id)` after every saved change; return what unregisters it.
+
+    Figures that depend on answers (course.learner.live) redraw through this, whichever widget
+    or store of the kernel wrote the answer. `path` is the answers file, resolved.
+    """
+    _LISTENERS.append(callback)
+    return lambda: _LISTENERS.remove(callback) if callback in _LISTENERS else None
+
+
+def _notify(path: Path, exercise_id: str | None) -> None:
+    """Tell the listeners about a saved change; a failing listener never undoes the save."""
+    resolved = path.resolve()
+    for callback in list(_LISTENERS):
+        try:
+            callback(resolved, exercise_id)
+        except Exception:  # a figure that fails must not lose the answer just saved
+            import traceback
+
+            traceback.print_exc(file=sys.__stderr__)
 
 
 class AnswerFileWarning(UserWarning):
@@ -146,8 +175,8 @@ class AnswerStore:
         problem = None
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            problem = f"it is not valid JSON ({exc.__class__.__name__})"
+        except (UnicodeDecodeError, ValueError):
+            problem = "it is not valid JSON (its text is damaged or cut short)"
         else:
             if not isinstance(data, dict):
                 problem = "it does not hold a JSON object"
@@ -240,6 +269,7 @@ class AnswerStore:
             self._changed_kinds[exercise_id] = str(kind)
             self._kinds[exercise_id] = str(kind)
         self._save()
+        _notify(self.path, exercise_id)
 
     def reset(self, exercise_id: str | None = None) -> Path | None:
         """Clear one exercise (or all, with None); back the file up first and return the backup."""
@@ -253,6 +283,7 @@ class AnswerStore:
             self._answers.pop(eid, None)
             self._kinds.pop(eid, None)
         self._save()
+        _notify(self.path, exercise_id)
         return kept
 
     def _save(self) -> None:

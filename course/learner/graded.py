@@ -132,7 +132,42 @@ def shape(
     items: int | None = None,
     folder: str | os.PathLike[str] = ".",
 ) -> None:
-    """A visible test: the saved answer has the right type; say how much of it is answered."""
+    """A visible test: the saved answer has the right type; say how much of it is answered.
+
+    In a learner's kernel the line is live (course.learner.live): it changes as they answer.
+    """
+    if not grading() and _in_kernel():
+        from IPython.display import display
+
+        from course.learner.live import live
+
+        def line() -> None:
+            try:
+                _shape(notebook, exercise, expect, items, folder)
+            except AssertionError as exc:
+                print(exc)
+
+        store = _store(notebook, folder)
+        display(live(line, exercise, store=store, key=("shape", store.path.resolve(), exercise)))
+        return
+    _shape(notebook, exercise, expect, items, folder)
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (where a live line can be shown)."""
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _shape(
+    notebook: str,
+    exercise: str,
+    expect: type | tuple[type, ...],
+    items: int | None,
+    folder: str | os.PathLike[str],
+) -> None:
+    """Print the shape line of one saved answer; AssertionError for a value of the wrong type."""
     store = _store(notebook, folder)
     value = store.get(exercise)
     if value is None:

@@ -10,12 +10,13 @@ run has no one to press Check.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from course.errors import KitError
 from course.learner import content, kinds
-from course.learner.answers import AnswerStore
+from course.learner.answers import AnswerFileWarning, AnswerStore
 from course.learner.kinds import Spec
 
 __all__ = ["Lesson"]
@@ -32,7 +33,9 @@ class Lesson:
         folder: str | os.PathLike[str] = ".",
     ):
         self.info = content.lesson(lesson_id)
-        self.store = AnswerStore(lesson_id, folder)
+        with warnings.catch_warnings():  # an unreadable file is told in each exercise, as HTML
+            warnings.simplefilter("ignore", AnswerFileWarning)
+            self.store = AnswerStore(lesson_id, folder)
         if answers is not None and not isinstance(answers, Mapping):
             raise KitError(f"answers must be a mapping of exercise id to value, got {answers!r}")
         self.injected = dict(answers or {})
@@ -179,6 +182,21 @@ class Lesson:
         items = [(str(n), str(q)) for n, q in enumerate(questions, start=1)]
         spec = Spec("question-deck", exercise_id, title, items=items)
         return self._present(spec, seed=seed)
+
+    def live(self, render: Any, *exercise_ids: str, watch: Any = ()) -> Any:
+        """A part of the page drawn by `render()`, redrawn when these exercises are saved.
+
+        `watch` names other lessons whose answers it also reads (e.g. the company chosen in
+        lesson 02): their answers files are watched for changes made on another page.
+        """
+        from course.learner.answers import answers_path
+        from course.learner.live import live
+
+        if self.check:  # a headless run: no one answers meanwhile, and its lines stay in the cell
+            render()
+            return None
+        files = [answers_path(lesson, self.store.folder) for lesson in watch]
+        return live(render, *exercise_ids, store=self.store, files=files)
 
     def figure(self, figure_and_description: tuple[Any, str]) -> None:
         """Show a (Figure, description) pair from course.learner.plots: PNG and text description."""

@@ -123,15 +123,41 @@ class Exercise:
             icon="undo",
             tooltip="Clear this exercise (a backup of your answers file is kept)",
         )
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.reset_button.on_click(lambda _b: self.ask_reset())
         buttons.append(self.reset_button)
+        # Reset asks first: "Yes, start over" clears, "Keep my answers" takes the question back.
+        self.confirm_button = W.Button(
+            description="Yes, start over",
+            button_style="danger",
+            tooltip="Clear this exercise now (a backup of your answers file is kept)",
+        )
+        self.keep_button = W.Button(description="Keep my answers", tooltip="Do not clear anything")
+        self.confirm_button.on_click(lambda _b: self.reset())
+        self.keep_button.on_click(lambda _b: self._close_confirm())
+        self.confirm = W.HBox(
+            [
+                W.HTML(value=_para("Clear your answers to this exercise?")),
+                self.confirm_button,
+                self.keep_button,
+            ]
+        )
+        self.confirm.add_class("cak-confirm")
+        self.confirm.layout.display = "none"
+        self.confirm.layout.flex_flow = "row wrap"
         header = STYLE
         if title:
             header += f'<div class="cak-title">{escape(title)}</div>'
         if prompt:
             header += _para(prompt)
         self.widget = W.VBox(
-            [W.HTML(value=header), *self.controls, W.HBox(buttons), self.feedback, self.status]
+            [
+                W.HTML(value=header),
+                *self.controls,
+                W.HBox(buttons),
+                self.confirm,
+                self.feedback,
+                self.status,
+            ]
         )
         self.widget.add_class("cak-ex")
         self.widget.add_class("cak-wrap")
@@ -244,8 +270,16 @@ class Exercise:
             f'<div class="cak-note">\U0001f4a1 Hint: {escape(self.hint_text)}</div>'
         )
 
+    def ask_reset(self) -> None:
+        """The Reset button: ask before clearing ("Yes, start over" or "Keep my answers")."""
+        self.confirm.layout.display = "flex"
+
+    def _close_confirm(self) -> None:
+        self.confirm.layout.display = "none"
+
     def reset(self) -> None:
         """Clear this exercise; the answers file is backed up first."""
+        self._close_confirm()
         try:
             kept = self.store.reset(self.id)
         except AnswerError as exc:
