@@ -8,13 +8,24 @@ learner sees (transcript, duration, fillers, the skipped sentence) and the answe
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from labkit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LabPage, lesson_path, read_answers, wait_for
+from labkit import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    LabPage,
+    copy_repository,
+    lesson_path,
+    read_answers,
+    wait_for,
+)
 
 from course.learner.answers import AnswerStore
 from course.learner.speech import audio, available
@@ -49,8 +60,8 @@ def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def mic_lab(lab_server, answer_wav: Path) -> Iterator[LabPage]:
-    """A JupyterLab page in a Chromium whose microphone plays `answer_wav`."""
+def mic_browser(answer_wav: Path) -> Iterator[object]:
+    """A Chromium whose microphone plays `answer_wav` (permission granted)."""
     from playwright.sync_api import sync_playwright
 
     args = [
@@ -62,13 +73,57 @@ def mic_lab(lab_server, answer_wav: Path) -> Iterator[LabPage]:
     ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        context = browser.new_context(viewport=VIEWPORT, permissions=["microphone"])
-        context.set_default_timeout(30_000)
         try:
-            yield LabPage(context.new_page(), lab_server).load()
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def mic_lab(lab_server, mic_browser) -> Iterator[LabPage]:
+    """A JupyterLab page in the Chromium with the fake microphone."""
+    context = mic_browser.new_context(viewport=VIEWPORT, permissions=["microphone"])
+    context.set_default_timeout(30_000)
+    try:
+        yield LabPage(context.new_page(), lab_server).load()
+    finally:
+        context.close()
+
+
+def rehearse(page: object, recorder: object, answer_wav: Path, name: str) -> str:
+    """Press Record, let the fake microphone play the answer, press Stop; the recorder's text."""
+    record = recorder.locator("button.cak-record")
+    record.scroll_into_view_if_needed()
+    assert record.inner_text().strip().endswith("Record")
+    record.click()
+    recorder.locator(".cak-note", has_text="press Stop").wait_for(timeout=15_000)
+    seconds = audio.seconds(audio.read_wav(answer_wav))
+    page.wait_for_timeout(int(seconds * 1000) - 1500)
+    record.click()  # Stop
+    recorder.locator(".cak-rehearsal, .cak-warn").first.wait_for(timeout=120_000)
+    text = recorder.inner_text()
+    with contextlib.suppress(Exception):  # a picture for people; never the reason to fail
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        recorder.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    assert recorder.locator(".cak-warn").count() == 0, text
+    assert "Length:" in text and "words a minute" in text
+    assert "Fillers:" in text
+    assert "skipped" in text and "planned and shipped" in text
+    recorder.locator("summary", has_text="What was heard").click()
+    heard = recorder.locator(".cak-transcript").inner_text()
+    assert "team" in heard and "feature" in heard
+    return heard.strip()
+
+
+def check_attempt(answers_file: Path, heard: str, answer_wav: Path) -> None:
+    """The answers file holds one attempt with what the page showed."""
+    answers = wait_for(lambda: read_answers(answers_file).get("rehearsal"))
+    (attempt,) = answers["attempts"]
+    assert attempt["transcript"] == heard
+    assert 6 < attempt["seconds"] < audio.seconds(audio.read_wav(answer_wav)) + 1
+    assert attempt["skipped"] == [DRAFT.split(". ")[1] + "."]
+    assert attempt["recording"] is None
+    assert not (answers_file.parent / "recordings").exists()
 
 
 def test_the_recorder_hears_the_fake_microphone_and_saves_the_attempt(
@@ -83,31 +138,35 @@ def test_the_recorder_hears_the_fake_microphone_and_saves_the_attempt(
         state = mic_lab.run_all(path)
         assert not state["errors"], state["errors"]
         recorder = panel.locator(".cak-ex").filter(has_text="Say your answer aloud").first
-        record = recorder.locator("button.cak-record")
-        record.scroll_into_view_if_needed()
-        assert record.inner_text().strip().endswith("Record")
-        record.click()
-        recorder.get_by_text("Recording").wait_for(timeout=15_000)
-        seconds = audio.seconds(audio.read_wav(answer_wav))
-        mic_lab.page.wait_for_timeout(int(seconds * 1000) - 1500)
-        record.click()  # Stop
-        done = recorder.locator(".cak-rehearsal, .cak-warn").first
-        done.wait_for(timeout=120_000)
-        text = recorder.inner_text()
-        mic_lab.snapshot(recorder, "rehearse-05")
-        assert recorder.locator(".cak-warn").count() == 0, text
-        assert "Length:" in text and "words a minute" in text
-        assert "Fillers:" in text
-        assert "skipped" in text and "planned and shipped" in text
-        recorder.locator("summary", has_text="What was heard").click()
-        heard = recorder.locator(".cak-transcript").inner_text()
-        assert "team" in heard and "feature" in heard
-        answers = wait_for(lambda: read_answers(folder / f"{lesson}.answers.json").get("rehearsal"))
-        (attempt,) = answers["attempts"]
-        assert attempt["transcript"] == heard.strip()
-        assert 6 < attempt["seconds"] < seconds + 1
-        assert attempt["skipped"] == [DRAFT.split(". ")[1] + "."]
-        assert attempt["recording"] is None and not (folder / "recordings").exists()
+        heard = rehearse(mic_lab.page, recorder, answer_wav, "rehearse-lab-05")
+        check_attempt(folder / f"{lesson}.answers.json", heard, answer_wav)
         assert not mic_lab.page_errors, mic_lab.page_errors
     finally:
         mic_lab.close_and_shutdown(path)
+
+
+def test_the_recorder_works_in_the_learner_app(
+    mic_browser, tmp_path_factory: pytest.TempPathFactory, answer_wav: Path
+):
+    """The same in Voilà (`python -m course app`): no code shown, the same answers file."""
+    from test_browser_app import AppServer
+
+    base = tmp_path_factory.mktemp("rehearse-app")
+    server = AppServer(root=copy_repository(base / "kit"), base=base)
+    lesson = "05-draft-your-answer"
+    folder = server.root / "notebooks"
+    AnswerStore(lesson, folder).set("draft-answer", DRAFT, kind="draft")
+    server.start()
+    context = mic_browser.new_context(viewport=VIEWPORT, permissions=["microphone"])
+    context.set_default_timeout(60_000)
+    try:
+        page = context.new_page()
+        page.goto(server.url + f"voila/render/notebooks/{lesson}.ipynb")
+        recorder = page.locator(".cak-ex").filter(has_text="Say your answer aloud").first
+        recorder.locator("button.cak-record").wait_for(timeout=120_000)
+        heard = rehearse(page, recorder, answer_wav, "rehearse-app-05")
+        check_attempt(folder / f"{lesson}.answers.json", heard, answer_wav)
+        assert page.locator(".jp-CodeCell .jp-InputArea:visible").count() == 0, "no code shown"
+    finally:
+        context.close()
+        server.stop()

@@ -11,7 +11,6 @@ have can still be heard. benchmarks/speech_eval.py measures the gain; docs/rehea
 from __future__ import annotations
 
 import functools
-import os
 import re
 import tempfile
 from collections.abc import Iterable
@@ -218,8 +217,3 @@ def _words(segments: Iterable[object]) -> Iterable[Word]:
                 yield Word("um", start, end)
         elif text not in _NON_WORDS and not text.startswith("++"):
             yield Word(text, start, end)
-
-
-def model_folder() -> str:
-    """Where pocketsphinx's model lives (inside its wheel): shown by `rehearse --json`."""
-    return os.fspath(_pocketsphinx().get_model_path())

@@ -132,6 +132,7 @@ class Recorder:
         draft_lesson: str = DRAFT_LESSON,
         draft_exercise: str = DRAFT_EXERCISE,
     ) -> None:
+        del hint, mode  # every kind's widget takes them; a rehearsal has no hint, one mode
         self.store = store
         self.id = exercise_id
         self.title = title or "Rehearse aloud"
