@@ -9,6 +9,7 @@ Grading between collect and feedback is `python -m course grade --workshop DIR`.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -71,6 +72,29 @@ def collect(hub: Hub, assignments: list[str] | None = None) -> dict[str, Any]:
     return {"assignments": wanted, "learners": hub.workshop.submitted_learners()}
 
 
+#: What nbgrader's generate_feedback copies from a submission beside its feedback page:
+#: release_feedback files the page under a hash of the submission's secret (made when the
+#: learner submitted), which is how only that learner finds it.
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+def _submission_files(hub: Hub, assignments: list[str]) -> None:
+    """Each feedback folder gets its submission's timestamp and secret, as nbgrader leaves them
+    (the kit's feedback writes only the page)."""
+    owner = os.stat(hub.root)
+    for page in hub.workshop.feedback.glob("*/*/*.html"):
+        learner, assignment = page.parent.parent.name, page.parent.name
+        if assignment not in assignments:
+            continue
+        for name in SUBMISSION_FILES:
+            source = hub.workshop.submission(learner, assignment) / name
+            target = page.parent / name
+            if source.is_file():
+                shutil.copyfile(source, target)
+                if os.geteuid() == 0:
+                    os.chown(target, owner.st_uid, owner.st_gid)
+
+
 def feedback(hub: Hub, assignments: list[str] | None = None) -> list[str]:
     """The kit's feedback (hidden tests stripped), then nbgrader's release_feedback of each."""
     wanted = _which(hub, assignments)
@@ -79,6 +103,7 @@ def feedback(hub: Hub, assignments: list[str] | None = None) -> list[str]:
     )
     if done.returncode not in (0, 1):
         raise KitError(f"feedback failed:\n{done.stdout}{done.stderr}")
+    _submission_files(hub, wanted)
     released = []
     for name in wanted:
         if any(hub.workshop.feedback.glob(f"*/{name}/*.html")):
