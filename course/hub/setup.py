@@ -212,9 +212,16 @@ def remove_account(name: str) -> bool:
         return False
     if account.pw_gecos != ACCOUNT_MARK:
         raise KitError(f"{name} is not an account the kit created: not removed")
-    subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
-    subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
-    return True
+    import time
+
+    done = None
+    for _ in range(20):  # userdel refuses while the account's last processes are exiting
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        done = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
+        if done.returncode in (0, 12):  # 12: the home could not be removed (already gone)
+            return True
+        time.sleep(0.5)
+    raise KitError(f"could not remove account {name}: {done.stderr.strip() if done else ''}")
 
 
 def _seed_passwords(hub: Hub, names: list[str]) -> dict[str, str]:
