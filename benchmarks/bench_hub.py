@@ -20,7 +20,6 @@ import contextlib
 import csv
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -88,7 +87,12 @@ class Learner:
                 "application/json"
             ):
                 return time.monotonic() - started
-            time.sleep(1)
+            if r.status_code == 403:  # running, but this browser has not been through OAuth yet
+                s.get(f"{self.base}/user/{self.name}/lab", timeout=300)  # as a browser lands
+                continue
+            if r.status_code == 424:  # not running: the hub turned the spawn away (429, busy)
+                s.get(f"{self.base}/hub/spawn", timeout=300)  # as the learner's retry does
+            time.sleep(2)
         raise RuntimeError(f"{self.name}: no server after 600 s")
 
     def xsrf(self) -> str:
@@ -108,11 +112,16 @@ class Learner:
         from tornado.websocket import websocket_connect
 
         started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        # JupyterLab's page first, as a browser loads it (it also sets the server's xsrf cookie)
+        page = await loop.run_in_executor(
+            None, lambda: self.session.get(f"{self.base}/user/{self.name}/lab", timeout=300)
+        )
+        page.raise_for_status()
         xsrf = self.xsrf()
         headers = {"X-XSRFToken": xsrf, "Content-Type": "application/json"}
         path = "lessons/01-aspirations-vs-goals.ipynb"
         body = {"path": path, "name": path, "type": "notebook", "kernel": {"name": "python3"}}
-        loop = asyncio.get_running_loop()
         r = await loop.run_in_executor(
             None,
             lambda: self.session.post(
@@ -126,7 +135,8 @@ class Learner:
         kernel = r.json()["kernel"]["id"]
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         url = (
-            self.base.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kernel}/channels"
+            self.base.replace("http", "ws", 1)
+            + f"/user/{self.name}/api/kernels/{kernel}/channels?_xsrf={xsrf}"
         )
         ws = await websocket_connect(
             HTTPRequest(url, headers={"Cookie": cookie, "X-XSRFToken": xsrf})
@@ -186,7 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--env", default=str(ROOT / "build" / "hub-learner-env"))
-    parser.add_argument("--cull-idle", type=int, default=90)
+    parser.add_argument("--cull-idle", type=int, default=120)
     parser.add_argument("--cull-every", type=int, default=15)
     parser.add_argument("--probes", type=int, default=200, help="requests per response-time figure")
     args = parser.parse_args()
@@ -328,12 +338,11 @@ def main() -> int:
             f"(--cull-idle {args.cull_idle} s, checked every {args.cull_every} s)"
         )
     finally:
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(120)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if proc is not None:
+            from course.hub.run import stop
+            from course.hub.setup import Hub as HubFiles
+
+            stop(HubFiles(root), proc)
         for name in [*names, "bench-facilitator"]:
             try:
                 remove_account(name)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 from course.errors import KitError
 from course.hub.setup import Hub, chp_path
 
-__all__ = ["CHP_VERSION", "command", "free_port", "install_proxy"]
+__all__ = ["CHP_VERSION", "command", "free_port", "install_proxy", "start", "stop"]
 
 #: configurable-http-proxy from npm, the version this kit is tested with.
 CHP_VERSION = "5.3.0"
@@ -79,3 +81,34 @@ def start(hub: Hub, ip: str | None = None, port: int | None = None) -> int:
 
     argv = command(hub, ip, port)
     return subprocess.call(argv, cwd=hub.state, env=tools_env())
+
+
+def stop(hub: Hub, proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a hub started with `start_new_session=True`: SIGTERM to its process group (the hub
+    stops the learners' servers), SIGKILL after `timeout`; then the proxy (its own session)."""
+    import signal
+    import time
+
+    def alive(pgid: int) -> bool:
+        try:
+            os.killpg(pgid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while alive(proc.pid) and time.monotonic() < deadline:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(0.5)
+    if alive(proc.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    pid_file = hub.state / "proxy.pid"
+    if pid_file.is_file():
+        with contextlib.suppress(ValueError, OSError):
+            pid = int(pid_file.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"configurable-http-proxy" in cmdline:
+                os.kill(pid, signal.SIGKILL)

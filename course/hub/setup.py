@@ -343,6 +343,7 @@ def _render(hub: Hub, learners: list[str], settings: HubSettings) -> str:
         default_url=settings.default_url,
         cull_idle=settings.cull_idle,
         cull_every=settings.cull_every,
+        activity_interval=max(10, min(300, settings.cull_idle // 3)),
         max_servers=settings.max_servers,
         concurrent_spawns=settings.concurrent_spawns,
         versions={

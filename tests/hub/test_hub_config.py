@@ -41,6 +41,8 @@ def test_the_rendered_configuration_is_what_jupyterhub_reads(tmp_path: Path) -> 
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8123"
     assert c.ConfigurableHTTPProxy.command == [str(setup.chp_path(hub))]
     assert str(hub.state) in c.JupyterHub.db_url
+    assert c.JupyterHub.last_activity_interval == 200  # a third of the idle time
+    assert c.Spawner.environment["JUPYTERHUB_ACTIVITY_INTERVAL"] == "200"
     (culler,) = c.JupyterHub.services
     assert "--timeout=600" in culler["command"]
     role = c.JupyterHub.load_roles[0]

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -170,12 +169,11 @@ def hub() -> Iterator[Hub]:
                 time.sleep(1)
         yield Hub(root, port, passwords, proc)
     finally:
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the hub stops every learner's server
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if proc is not None:
+            from course.hub.run import stop
+            from course.hub.setup import Hub as HubFiles
+
+            stop(HubFiles(root), proc)  # the hub, its proxy; remove_account ends the servers
         for name in [*LEARNERS, FACILITATOR]:
             with contextlib.suppress(Exception):
                 remove_account(name)
