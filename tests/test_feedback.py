@@ -163,6 +163,7 @@ def test_only_the_set_exercises_are_graded_flagged_and_totalled(ws):
     assert rows["ann"][1] == "7/12" and rows["ann"][3].endswith("/32")
     assert rows["bob"][2] == "-" and rows["bob"][3] == "1/32"
     assert {r["assignment"] for r in grades_csv(workshop)} == {A01, A05}
+    assert f"Not set in this workshop, so not graded: {', '.join(UNSET)}" in done.stdout
 
 
 def test_feedback_is_withheld_while_the_rubric_is_ungraded_or_written_as_a_draft(ws):

@@ -407,6 +407,12 @@ def test_the_summary_totals_every_set_exercise_not_only_those_handed_in():
     row = next(line.split() for line in table.splitlines() if line.startswith("ann"))
     assert row == ["ann", "7/12", "-", "7/32", "0"]
     assert totals({names[0]: (7.0, 12.0), names[1]: None}, most) == (7.0, 32.0)
+    from course.grader.grading import GradeRun, summary
+
+    run = GradeRun(Path("/ws"), names, records, {"ann": []}, "one at a time", 1.0, maxima=most)
+    assert "7/32" in summary(run) and "Not set" not in summary(run)
+    run.unset = ["02-research-the-company"]
+    assert "Not set in this workshop, so not graded: 02-research-the-company" in summary(run)
     # a score of an exercise not set never counts
     assert totals({names[0]: (7.0, 12.0), "02-x": (9.0, 10.0)}, {names[0]: 12.0}) == (7.0, 12.0)
 

@@ -67,6 +67,7 @@ class GradeRun:
     unpacked: list[str] = field(default_factory=list)
     intake: Intake | None = None  # what `--from` took in, renamed and could not place
     maxima: dict[str, float] = field(default_factory=dict)  # points of each set exercise
+    unset: list[str] = field(default_factory=list)  # exercises this workshop does not set
 
     @property
     def flagged(self) -> list[str]:
@@ -149,8 +150,14 @@ def summary(run: GradeRun) -> str:
     """The table and the closing line `python -m course grade` prints."""
     count = len(run.records)
     flagged = run.flagged
+    unset = (
+        f"Not set in this workshop, so not graded: {', '.join(run.unset)} "
+        "(python -m course workshop exercises DIR to change it).\n"
+        if run.unset
+        else ""
+    )
     return (
-        f"{summary_table(run.records, run.assignments, run.maxima or None)}\n\n"
+        f"{summary_table(run.records, run.assignments, run.maxima or None)}\n{unset}\n"
         f"Graded {count} learner{'' if count == 1 else 's'} ({run.how}, {run.seconds:.0f} s): "
         f"grades.csv and flags.json in {run.root}. {len(flagged)} flagged"
         + (f": {', '.join(flagged)}" if flagged else ".")
@@ -299,6 +306,7 @@ def grade(
             unpacked=intake.learners if intake else [],
             intake=intake,
             maxima=maxima(workshop),
+            unset=[n for n in workshop.assignments() if n not in workshop.exercises()],
         )
 
 
