@@ -139,18 +139,18 @@ def shape(
     if not grading() and _in_kernel():
         from IPython.display import display
 
-        from course.learner.live import live
+        from course.learner.live import live, say
 
         def line() -> None:
             try:
-                _shape(notebook, exercise, expect, items, folder)
+                say(_shape(notebook, exercise, expect, items, folder))
             except AssertionError as exc:
-                print(exc)
+                say(str(exc))
 
         store = _store(notebook, folder)
         display(live(line, exercise, store=store, key=("shape", store.path.resolve(), exercise)))
         return
-    _shape(notebook, exercise, expect, items, folder)
+    print(_shape(notebook, exercise, expect, items, folder))
 
 
 def _in_kernel() -> bool:
@@ -166,23 +166,21 @@ def _shape(
     expect: type | tuple[type, ...],
     items: int | None,
     folder: str | os.PathLike[str],
-) -> None:
-    """Print the shape line of one saved answer; AssertionError for a value of the wrong type."""
+) -> str:
+    """The shape line of one saved answer; AssertionError for a value of the wrong type."""
     store = _store(notebook, folder)
     value = store.get(exercise)
     if value is None:
-        print(f"{exercise}: no answer saved yet.")
-        return
+        return f"{exercise}: no answer saved yet."
     assert isinstance(value, expect), (
         f"the saved answer of {exercise!r} is {type(value).__name__}; "
         "answer in the exercise above rather than editing the answers file"
     )
     if items is not None and isinstance(value, Mapping):
-        print(f"{exercise}: {len(value)} of {items} answered.")
-    elif isinstance(value, str):
-        print(f"{exercise}: {count_words(value)} words saved.")
-    else:
-        print(f"{exercise}: answer saved.")
+        return f"{exercise}: {len(value)} of {items} answered."
+    if isinstance(value, str):
+        return f"{exercise}: {count_words(value)} words saved."
+    return f"{exercise}: answer saved."
 
 
 # --------------------------------------------------------------------------- exercises

@@ -73,12 +73,12 @@ class Lesson:
         if info.exercise:
             path = f"../exercises/{info.exercise}/{info.exercise}.ipynb"
             lines.append(
-                f"**Graded exercise:** [{info.exercise}]({path}), if your workshop uses grading "
-                "(your facilitator hands it out)."
+                f"**Graded exercise:** [graded exercise {info.id[:2]}: {info.title}]({path}), if "
+                "your workshop uses grading."
             )
         lines.append(
-            f"Your answers in this lesson are saved in `{self.store.path.name}` beside this "
-            "notebook."
+            f"Your answers in this lesson are saved as you go, in `{self.store.path.name}` "
+            "beside it."
         )
         return "\n\n".join(lines)
 

@@ -24,7 +24,7 @@ from typing import Any
 from course.learner.answers import AnswerStore, on_change
 from course.learner.safe import escape
 
-__all__ = ["FAILED", "Live", "live"]
+__all__ = ["FAILED", "Live", "live", "say"]
 
 #: What a learner reads where a figure could not be drawn.
 FAILED = "This part could not be drawn just now. Change an answer to try again, or reload the page."
@@ -64,7 +64,7 @@ class Live:
         self.store = store
         self.path = store.path.resolve() if store is not None else None
         self.files = {Path(f).resolve(): self._mtime(Path(f)) for f in files}
-        self.output = W.Output(layout=W.Layout(width="100%"))
+        self.output = W.Output()  # no set width: a margin on 100% would scroll sideways
         self.output.add_class("cak-live")
         #: Seconds the last redraw took (the benchmark reads it).
         self.seconds = 0.0
@@ -177,3 +177,15 @@ def live(
     part = Live(render, exercise_ids, store=store, files=files)
     _LIVE[key] = part
     return part
+
+
+def say(*sentences: str) -> None:
+    """Show plain sentences as a note: HTML in the page (escaped), plain text for headless runs.
+
+    Printed text shows as code-like monospace, in the app and in JupyterLab; a note reads as
+    the lesson's own text.
+    """
+    from IPython.display import display
+
+    html = "".join(f'<p class="cak-note">{escape(s)}</p>' for s in sentences if s)
+    display({"text/html": html, "text/plain": "\n".join(s for s in sentences if s)}, raw=True)

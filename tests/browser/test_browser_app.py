@@ -4,7 +4,8 @@ One app server on a copy of the repository: the landing page lists the lessons; 
 and graded exercise opens with its widgets drawn and no code, prompt, traceback or stderr;
 an answer given in the app shows on the landing page, and "Download my work" saves the zip
 that grading takes (also from the button a lesson can show, in the app and in JupyterLab).
-Screenshots go to test-artifacts/browser/app-*.png.
+One journey: a live figure, the keyboard, contrast, a phone's width, the coach, a restart of the
+app, and the same answers in JupyterLab. Screenshots go to test-artifacts/browser/app-*.png.
 """
 
 from __future__ import annotations
@@ -186,15 +187,16 @@ def _problems(page, name: str) -> list[str]:
     return found
 
 
-def _screenshot(page, name: str) -> Path:
-    """The whole page, as a learner scrolling through it sees it."""
+def _screenshot(page, name: str, width: int | None = None) -> Path:
+    """The whole page, as a learner scrolling through it sees it (`width`: a narrower screen)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     height = page.evaluate(
         "() => Math.max(document.body.scrollHeight,"
         " (document.querySelector('#rendered_cells') || document.body).scrollHeight)"
     )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 16_000)})
+    width = width or VIEWPORT["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16_000)})
     try:
         page.wait_for_timeout(400)
         page.screenshot(path=str(path), full_page=True)
@@ -328,3 +330,152 @@ def test_the_download_button_saves_the_zip_in_jupyterlab_too(lab, lab_root: Path
         assert Path(download.value.path()).read_bytes() == (kit / "my-work.zip").read_bytes()
     finally:
         lab.close_and_shutdown(path)
+
+
+PHONE = {"width": 390, "height": 844}
+#: The source of the last figure a live part of the page drew (a data: URL of its PNG).
+LIVE_IMAGE = (
+    "() => { const i = [...document.querySelectorAll('.cak-live img')].pop(); "
+    "return i ? i.src : ''; }"
+)
+
+
+#: The boxes the page itself scrolls in (the document, and #rendered_cells with the boxes around
+#: it) that scroll sideways, with their overflow. A box inside a lesson (a wide table) may
+#: scroll on its own; the page must not.
+SIDEWAYS = """() => {
+  const cells = document.querySelector('#rendered_cells') || document.body;
+  const page = [];
+  for (let e = cells; e; e = e.parentElement) page.push(e);
+  const notebook = cells.querySelector('.jp-Notebook');
+  if (notebook) page.push(notebook);
+  return page
+    .filter(e => e === document.documentElement
+                 || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.tagName}#${e.id}.${e.className}: ${e.scrollWidth - e.clientWidth} px`);
+}"""
+
+
+def _tab_to(page, test: str, presses: int = 120) -> bool:
+    """Press Tab until the focused element passes `test` (JavaScript, given the element)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({test}); }}"):
+            return True
+    return False
+
+
+def test_a_learners_journey_in_the_app(page, app_server: AppServer, lab, lab_root: Path):
+    """Live figure, keyboard, phone width, contrast, the coach, a restart, then JupyterLab."""
+    from test_browser_accessibility import AA, CONTRAST
+
+    lesson01 = "voila/render/notebooks/01-aspirations-vs-goals.ipynb"
+    lesson03 = "voila/render/notebooks/03-align-your-aspirations.ipynb"
+    answers01 = app_server.root / "notebooks" / "01-aspirations-vs-goals.answers.json"
+    page.goto(app_server.url + lesson01)
+    _wait_drawn(page)
+    assert page.locator(".cak-live img").count() == 1, "lesson 01 draws its time line"
+
+    # Answer the worksheet: the time line redraws with no re-run.
+    page.get_by_label("One of your career aspirations", exact=False).fill(
+        "Help people find work that suits them"
+    )
+    page.get_by_label("A stepping-stone goal toward it", exact=False).fill(
+        "Finish a careers-advice certificate"
+    )
+    months = page.get_by_label("Within how many months", exact=False)
+    months.fill("6")
+    page.wait_for_timeout(1000)  # the first two answers are saved and drawn
+    before = page.evaluate(LIVE_IMAGE)
+    start = time.monotonic()
+    months.press("Tab")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.cak-live')].pop().innerText"
+        ".includes('careers-advice certificate\u201d (due in 6 months)')",
+        timeout=15_000,
+    )
+    print(f"lesson 01: time line redrawn {time.monotonic() - start:.2f} s after the answer")
+    assert page.evaluate(LIVE_IMAGE) != before, "a new picture, not only a new caption"
+    assert _answers(answers01)["stepping-stone"]["months"] == "6"
+    print(f"screenshot: {_screenshot(page, 'app-journey-lesson-01-answered')}")
+
+    # The keyboard: Tab reaches the first exercise's choices, Space picks, Enter presses Check.
+    page.locator("h2", has_text="Practice: aspiration or goal?").click()
+    assert _tab_to(page, "e.type === 'radio' && !!e.closest('.cak-ex')"), "Tab reaches a choice"
+    page.keyboard.press("Space")
+    assert page.evaluate("() => document.activeElement.checked"), "Space picks the choice"
+    assert _tab_to(page, "e.tagName === 'BUTTON' && e.textContent.includes('Check')")
+    page.keyboard.press("Enter")
+    page.get_by_text("Score:").first.wait_for(timeout=15_000)
+    # Reset asks first; "Keep my answers" keeps them.
+    assert _tab_to(page, "e.tagName === 'BUTTON' && e.textContent.includes('Reset')")
+    page.keyboard.press("Enter")
+    keep = page.get_by_role("button", name="Keep my answers").first
+    keep.wait_for(state="visible", timeout=10_000)
+    keep.click()
+    assert "classify-statements" in _answers(answers01)
+
+    # Contrast of every piece of text the page shows (computed styles).
+    measured = page.locator(
+        "#rendered_cells :is(p, li, h1, h2, h3, td, th, label, a, .cak-note, .cak-title)"
+    ).evaluate_all(CONTRAST)
+    low = [m for m in measured if m["ratio"] < AA]
+    assert measured and not low, f"text under {AA}:1 contrast: {low[:5]}"
+
+    # A phone: no sideways scrolling of the page (a wide table may scroll inside its own box).
+    page.set_viewport_size(PHONE)
+    try:
+        phone_pages = [("landing", ""), ("lesson-01", lesson01), ("lesson-03", lesson03)]
+        phone_pages.append(("lesson-05", "voila/render/notebooks/05-draft-your-answer.ipynb"))
+        for name, path in phone_pages:
+            page.goto(app_server.url + path)
+            if path:
+                _wait_drawn(page)
+            wide = page.evaluate(SIDEWAYS)
+            assert not wide, f"{name} scrolls sideways at {PHONE['width']} px: {wide}"
+            _screenshot(page, f"app-phone-{name}", width=PHONE["width"])
+            page.set_viewport_size(PHONE)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+    # Lesson 05: the coach reads the draft as it is typed.
+    page.goto(app_server.url + "voila/render/notebooks/05-draft-your-answer.ipynb")
+    _wait_drawn(page)
+    draft = page.locator(".cak-ex textarea").first
+    draft.click()
+    draft.press_sequentially(
+        "In the long run I want to lead a team that turns data into better care. "
+        "This role would teach me to build dashboards, as I did for my last team.",
+        delay=5,
+    )
+    page.get_by_text("Aspiration").first.wait_for(timeout=15_000)
+    answers05 = app_server.root / "notebooks" / "05-draft-your-answer.answers.json"
+    deadline = time.monotonic() + 15
+    while "dashboards" not in str(_answers(answers05)) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert "dashboards" in str(_answers(answers05)), "the draft is saved as it is typed"
+    assert not _problems(page, "lesson 05 with a draft")
+    print(f"screenshot: {_screenshot(page, 'app-journey-lesson-05-coached')}")
+
+    # Stop the app and start it again: the answers come back.
+    app_server.stop()
+    app_server.start()
+    page.goto(app_server.url + lesson01)
+    _wait_drawn(page)
+    assert page.get_by_label("Within how many months", exact=False).input_value() == "6"
+    assert "careers-advice certificate" in page.locator(".cak-live").last.inner_text()
+
+    # The same answers file in JupyterLab: the same answers show there.
+    shutil.copy(answers01, lab_root / "notebooks" / answers01.name)
+    path = "notebooks/01-aspirations-vs-goals.ipynb"
+    panel = lab.open(path)
+    try:
+        lab.run_all(path)
+        field = panel.get_by_label("Within how many months", exact=False)
+        assert field.input_value() == "6"
+        assert "careers-advice certificate" in panel.locator(".cak-live").last.inner_text()
+        lab.screenshot(panel, "app-journey-same-answers-in-jupyterlab")
+    finally:
+        lab.close_and_shutdown(path)
+        (lab_root / "notebooks" / answers01.name).unlink(missing_ok=True)
