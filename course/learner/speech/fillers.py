@@ -23,7 +23,7 @@ ALWAYS = frozenset({"um", "uh", "er", "erm", "ah", "hmm", "basically"})
 #: The fillers this kit counts, as reported (docs and the recorder list these).
 FILLERS = ("um", "uh", "er", "like", "you know", "sort of", "basically")
 #: A pause at least this long (seconds) before "like" makes it a fresh start, hence a filler.
-PAUSE_BEFORE_LIKE = 0.4
+PAUSE_BEFORE_LIKE = 0.25
 
 #: Before "like", these leave it a filler: a new clause starts, or another filler came first.
 _LOOSE_BEFORE = (

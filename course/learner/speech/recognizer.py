@@ -30,7 +30,18 @@ FRAME_RATE = 100
 SPOKEN_FILLERS = ("like", "you know", "sort of", "basically")
 #: Hesitation sounds, given to the decoder as noises (like a breath, outside the language
 #: model), so they can fall between any two words: their pronunciations in its dictionary.
-HESITATIONS = {"um": "AH M", "uh": "AH", "er": "ER"}
+#: "uh" (a bare AH) is left out: the decoder then hears the vowel of every "the" and "a" as
+#: one (speech_eval: 15 false alarms in 8 rehearsals), while a real "uh" is still heard as
+#: "um" or as a sound between pauses; so um and uh are reported together as "um".
+HESITATIONS = {"um": "AH M", "er": "ER"}
+#: The word fillers as noises too (between pauses), for when the language model's draft
+#: context outweighs them: ++you_know++ is reported as "you know".
+WORD_NOISES = {
+    "like": "L AY K",
+    "you_know": "Y UW N OW",
+    "sort_of": "S AO R T AH V",
+    "basically": "B EY S IH K L IY",
+}
 #: The model's own noises (pocketsphinx's noisedict); "[speech]" is a sound it heard as
 #: speech but not as a word: between pauses, that is a hesitation too.
 NOISES = "<s> SIL\n</s> SIL\n<sil> SIL\n[NOISE] +NSN+\n[SPEECH] +SPN+\n"
@@ -40,9 +51,11 @@ HESITATION_SECONDS = 0.8
 DRAFT_WEIGHT = 8
 #: How often each filler line is counted, so a filler anywhere is a likely word.
 FILLER_WEIGHT = 6
+#: Whether the draft is also given with a word filler at every place in each sentence.
+FILLER_VARIANTS = True
 #: Decoder settings: the lattice pass (bestpath) is off: it fails on some recordings with
 #: hesitations and adds little with a small language model.
-DECODER: dict[str, object] = {"loglevel": "FATAL", "bestpath": False}
+DECODER: dict[str, object] = {"loglevel": "FATAL", "bestpath": False, "fillprob": 1e-4}
 #: The decoding modes: the learner's draft, the kit's vocabulary only, pocketsphinx's own model.
 MODES = ("draft", "vocabulary", "general")
 
@@ -144,6 +157,14 @@ def _language_model(draft: str, folder: Path, mode: str) -> tuple[Path, Path, Pa
             words = [w for w in tokens(sentence) if w in known]
             if words:
                 lines += [" ".join(words)] * DRAFT_WEIGHT
+                if FILLER_VARIANTS:
+                    # The sentence with a word filler at each place, so "as an like apprentice"
+                    # is a sequence the model knows rather than a jump it rarely takes.
+                    lines += [
+                        " ".join([*words[:i], filler, *words[i:]])
+                        for i in range(len(words) + 1)
+                        for filler in SPOKEN_FILLERS
+                    ]
     lines += [f for f in SPOKEN_FILLERS] * FILLER_WEIGHT
     model = ArpaBoLM(text="\n".join(lines), add_start=True, discount_mass=0.5)
     vocabulary = [w for w in kit_vocabulary() if w in known]
@@ -155,7 +176,8 @@ def _language_model(draft: str, folder: Path, mode: str) -> tuple[Path, Path, Pa
     model.write_file(str(lm_path))
     noise_path = folder / "noise.dict"
     noise_path.write_text(
-        NOISES + "".join(f"++{w}++ {p}\n" for w, p in HESITATIONS.items()), encoding="utf-8"
+        NOISES + "".join(f"++{w}++ {p}\n" for w, p in {**HESITATIONS, **WORD_NOISES}.items()),
+        encoding="utf-8",
     )
     dict_path = folder / "attempt.dict"
     needed = set(model.grams_1) - {"<s>", "</s>"}
@@ -207,11 +229,15 @@ def _words(segments: Iterable[object]) -> Iterable[Word]:
     for n, (text, start, end) in enumerate(segs):
         before = segs[n - 1][0] if n else ""
         after = segs[n + 1][0] if n + 1 < len(segs) else ""
-        if text.startswith("++") and text.strip("+") in HESITATIONS:
-            # A hesitation sound counts between two pauses; inside a run of words it is more
-            # often the vowel of a neighbouring word (precision over recall).
+        name = text.strip("+")
+        if text.startswith("++") and (name in HESITATIONS or name in WORD_NOISES):
+            # A filler heard as a noise counts between two pauses; inside a run of words it is
+            # more often the vowel of a neighbouring word (precision over recall).
             if before in quiet and after in quiet:
-                yield Word(text.strip("+"), start, end)
+                parts = name.split("_")
+                step = (end - start) / len(parts)
+                for k, part in enumerate(parts):
+                    yield Word(part, start + k * step, start + (k + 1) * step)
         elif text == "[speech]":
             if before in quiet and after in quiet and end - start <= HESITATION_SECONDS:
                 yield Word("um", start, end)

@@ -72,7 +72,7 @@ def lines(result: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
     )
     draft = result.get("draft")
     if draft:
-        said = sum(s["said"] >= 0.5 for s in draft["sentences"])
+        said = len(draft["sentences"]) - len(draft["skipped"])
         details = [f"skipped: \u201c{s}\u201d" for s in draft["skipped"]]
         details += [f"said, not in the draft: \u201c{a}\u201d" for a in draft["added"]]
         rows.append(("Your draft", f"{said} of {len(draft['sentences'])} sentences said", details))
