@@ -139,7 +139,12 @@ class Learner:
             + f"/user/{self.name}/api/kernels/{kernel}/channels?_xsrf={xsrf}"
         )
         ws = await websocket_connect(
-            HTTPRequest(url, headers={"Cookie": cookie, "X-XSRFToken": xsrf})
+            HTTPRequest(
+                url,
+                headers={"Cookie": cookie, "X-XSRFToken": xsrf},
+                connect_timeout=300,
+                request_timeout=300,
+            )
         )
         try:
             for code in cells:
@@ -168,7 +173,10 @@ class Learner:
                     )
                 )
                 while True:
-                    reply = json.loads(await asyncio.wait_for(ws.read_message(), 300))
+                    message = await asyncio.wait_for(ws.read_message(), 300)
+                    if message is None:
+                        raise RuntimeError(f"{self.name}: the kernel's connection closed")
+                    reply = json.loads(message)
                     if (
                         reply.get("msg_type") == "execute_reply"
                         and reply["parent_header"].get("msg_id") == msg_id
@@ -215,7 +223,7 @@ def main() -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "COURSE_NO_VENV": "1"}
-    figures: dict[str, str] = {}
+    figures: dict[str, str] = _Figures()
     proc = None
     try:
         subprocess.run(
@@ -302,13 +310,20 @@ def main() -> int:
         cells = lesson_cells()
 
         async def everyone() -> list[float]:
-            return list(await asyncio.gather(*(learner.open_lesson(cells) for learner in learners)))
+            return list(
+                await asyncio.gather(
+                    *(learner.open_lesson(cells) for learner in learners), return_exceptions=True
+                )
+            )
 
         started = time.monotonic()
-        lesson_times = asyncio.run(everyone())
+        outcomes = asyncio.run(everyone())
+        lesson_times = [o for o in outcomes if isinstance(o, float)]
+        failed = [str(o) for o in outcomes if not isinstance(o, float)]
         figures[f"{len(names)} open lesson 01 at once (kernel + every code cell)"] = (
             f"all done in {time.monotonic() - started:.0f} s; one learner: median "
             f"{statistics.median(lesson_times):.0f} s, slowest {max(lesson_times):.0f} s"
+            + (f"; {len(failed)} failed: {failed[0][:120]}" if failed else "")
         )
         time.sleep(3)
         figures["memory per learner server (with lesson 01's kernel)"] = _mb(rss_by_user(names))
@@ -355,6 +370,14 @@ def main() -> int:
     for what, figure in figures.items():
         print(f"| {what} | {figure} |")
     return 0
+
+
+class _Figures(dict):
+    """Figures by measure, each printed as soon as it is measured (a later failure keeps it)."""
+
+    def __setitem__(self, key: str, value: str) -> None:
+        print(f"measured: {key}: {value}", flush=True)
+        super().__setitem__(key, value)
 
 
 def _timed(call: Any) -> float:
