@@ -257,13 +257,15 @@ def saved(folder: Path, lesson_id: str) -> dict[str, Any]:
 
 
 def lines(nb: Any) -> list[str]:
-    """What the run printed (stdout), line by line."""
-    return "".join(
-        o.get("text", "")
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "stream" and o.get("name") == "stdout"
-    ).splitlines()
+    """What the run printed (stdout) and the notes it showed as text (live.say), line by line."""
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stdout":
+                parts.append(o.get("text", ""))
+            elif 'class="cak-note"' in str(o.get("data", {}).get("text/html", "")):
+                parts.append(o["data"].get("text/plain", "") + "\n")
+    return "".join(parts).splitlines()
 
 
 def html_strings(nb: Any) -> Iterator[str]:
