@@ -101,6 +101,9 @@ def rehearse(page: object, recorder: object, answer_wav: Path, name: str) -> str
     page.wait_for_timeout(int(seconds * 1000) - 1500)
     record.click()  # Stop
     recorder.locator(".cak-rehearsal, .cak-warn").first.wait_for(timeout=120_000)
+    if recorder.locator(".cak-warn").count() == 0:  # the attempts plotted, with their caption
+        recorder.locator("img").first.wait_for(timeout=30_000)
+        recorder.get_by_text("Rehearsal attempts").first.wait_for(timeout=30_000)
     text = recorder.inner_text()
     with contextlib.suppress(Exception):  # a picture for people; never the reason to fail
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
