@@ -45,6 +45,8 @@ WORD_NOISES = {
 #: The model's own noises (pocketsphinx's noisedict); "[speech]" is a sound it heard as
 #: speech but not as a word: between pauses, that is a hesitation too.
 NOISES = "<s> SIL\n</s> SIL\n<sil> SIL\n[NOISE] +NSN+\n[SPEECH] +SPN+\n"
+#: How many sides of a filler heard as a noise must be a pause for it to count (1 or 2).
+QUIET_SIDES = 2
 #: Longest sound between two pauses read as a hesitation (seconds).
 HESITATION_SECONDS = 0.8
 #: How much more a draft sentence counts than one word of the kit's vocabulary.
@@ -233,7 +235,7 @@ def _words(segments: Iterable[object]) -> Iterable[Word]:
         if text.startswith("++") and (name in HESITATIONS or name in WORD_NOISES):
             # A filler heard as a noise counts between two pauses; inside a run of words it is
             # more often the vowel of a neighbouring word (precision over recall).
-            if before in quiet and after in quiet:
+            if (before in quiet) + (after in quiet) >= QUIET_SIDES:
                 parts = name.split("_")
                 step = (end - start) / len(parts)
                 for k, part in enumerate(parts):
