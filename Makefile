@@ -7,13 +7,14 @@ LEARNERS ?= 30
 BENCH_RUNS ?= 3
 PY := $(VENV)/bin/python
 # One .venv; a stamp per dependency set, keyed on pyproject.toml's content (a changed dependency
-# list reinstalls). lab: the lessons only; grading: + nbgrader, papermill; test: + the tools.
+# list reinstalls). lab: the lessons (with offline speech); grading: + nbgrader, papermill;
+# test: + the tools.
 HASH := $(shell cat pyproject.toml 2>/dev/null | $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
 STAMP_lab := $(VENV)/.installed-lab-$(HASH)
 STAMP_grading := $(VENV)/.installed-grading-$(HASH)
 STAMP_test := $(VENV)/.installed-test-$(HASH)
-EXTRAS_lab :=
-EXTRAS_grading := [grading]
+EXTRAS_lab := [speech]
+EXTRAS_grading := [grading,speech]
 EXTRAS_test := [test]
 # installing a set also satisfies the smaller ones
 IMPLIES_grading := lab

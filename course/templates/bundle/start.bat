@@ -13,7 +13,7 @@ if not defined PY goto nopython
 echo First start: setting up in this folder, a few minutes. Nothing outside it changes.
 if exist .venv rmdir /s /q .venv
 %PY% -m venv .venv || goto failed
-.venv\Scripts\python -m pip install --quiet --disable-pip-version-check ".\@WHEEL@" || goto failed
+.venv\Scripts\python -m pip install --quiet --disable-pip-version-check ".\@WHEEL@[speech]" || goto failed
 type nul > .venv\.ready
 echo Set up. Next time this starts in seconds, without the internet.
 :start

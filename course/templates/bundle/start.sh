@@ -28,7 +28,7 @@ if [ ! -x .venv/bin/python ] || [ ! -f .venv/.ready ]; then
     echo "    sudo apt install python3-venv"
     exit 1
   fi
-  if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check "./@WHEEL@"; then
+  if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check "./@WHEEL@[speech]"; then
     rm -rf .venv
     echo "Setting up did not finish: check the internet connection and run this again."
     exit 1
@@ -38,5 +38,5 @@ if [ ! -x .venv/bin/python ] || [ ! -f .venv/.ready ]; then
 fi
 
 echo "Opening the lessons in your browser. To stop: close the tab, then press Ctrl+C here."
-# @COMMAND@: the learner app once it ships (python -m course app), JupyterLab until then.
+# @COMMAND@: the learner app (python -m course app): every lesson and exercise, no code.
 exec .venv/bin/python -m course @COMMAND@ "$@"
