@@ -423,6 +423,24 @@ def test_a_learners_journey_in_the_app(page, app_server: AppServer, lab, lab_roo
     low = [m for m in measured if m["ratio"] < AA]
     assert measured and not low, f"text under {AA}:1 contrast: {low[:5]}"
 
+    # Lesson 03: the matrix follows the aspirations, and the heatmap the ratings, with no re-run.
+    page.goto(app_server.url + lesson03)
+    _wait_drawn(page)
+    assert not page.locator(".cak-live select").count(), "no aspiration yet: no matrix"
+    aspiration = page.get_by_label("Aspiration 1", exact=True)
+    aspiration.fill("Lead projects that change how patients are cared for")
+    aspiration.press("Tab")
+    rating = page.locator(".cak-live select").first
+    rating.wait_for(timeout=20_000)
+    rating.select_option(label="2 strong")
+    page.wait_for_function(  # the heatmap's caption counts the rated cell: it was redrawn
+        "() => [...document.querySelectorAll('.cak-live')].pop().innerText.includes(', 1 of ')",
+        timeout=20_000,
+    )
+    answers03 = app_server.root / "notebooks" / "03-align-your-aspirations.answers.json"
+    assert "alignment-matrix" in _answers(answers03), "the rating was saved before the redraw"
+    print(f"screenshot: {_screenshot(page, 'app-journey-lesson-03-rated')}")
+
     # A phone: no sideways scrolling of the page (a wide table may scroll inside its own box).
     page.set_viewport_size(PHONE)
     try:
