@@ -153,7 +153,7 @@ class Exercise:
             [
                 W.HTML(value=header),
                 *self.controls,
-                W.HBox(buttons),
+                W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")),  # a phone wraps them
                 self.confirm,
                 self.feedback,
                 self.status,
