@@ -19,6 +19,8 @@ def report_page(**changes: object) -> str:
         ],
         "handed_in": 1,
         "columns": ["01", "02"],
+        "exercises": ["01-x", "02-y"],
+        "unset": ["03-z"],
         "summary": [{"name": "01-x", "handed_in": 1, "figures": ["75%"] * 4, "flagged": 1}],
         "rubric_ungraded": 2,
         "figures": [{"file": "a.png", "title": "A", "description": HOSTILE}],
@@ -39,6 +41,8 @@ def test_the_report_template_escapes_every_value():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'alt="&lt;script&gt;alert(&#34;x&#34;)' in page  # attributes too
     assert "DIFFERENT from the kit exercises/" in page
+    assert "Exercises set in this workshop: 01-x, 02-y." in page
+    assert "Not set, so not counted: 03-z." in page
     assert "2 rubric cells are still to be graded by hand" in page
     assert "body {font-family" in page, "the CSS beside the template is inlined"
     assert "Learner ids are hidden" in page
