@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from course import coach
 from course.errors import KitError
 from course.grader import grading, keys
 from course.grader import workshop as ws
@@ -30,7 +31,8 @@ from course.grader.grading import GradeRun, Progress
 from course.grader.options import GradeOptions
 from course.grader.report import write_report
 from course.grader.workshop import Workshop
-from course.learner import content, graded, kinds
+from course.learner import content, kinds
+from course.learner.scoring import company_choice, open_store, read_only
 
 __all__ = ["DemoClass", "build", "draft_for", "learner_answers", "simulate_submission"]
 
@@ -246,11 +248,11 @@ def _simulated_rubric_grades(workshop: Workshop, rng: random.Random) -> None:
                 gb.find_submission(name, student.id)
             except MissingEntry:
                 continue
-            with graded.read_only():
-                store = graded._store(name, workshop.submission(student.id, name))
+            with read_only():
+                store = open_store(name, workshop.submission(student.id, name))
                 text = store.get("draft") if isinstance(store.get("draft"), str) else ""
-                profile = graded.company_choice(store)[1]
-                levels = graded._analyse(text or "", profile).get("criteria", {})
+                profile = company_choice(store)[1]
+                levels = coach.analyze(text or "", company=profile or None).to_dict()["criteria"]
             for criterion in criteria:
                 try:
                     grade = gb.find_grade(f"rubric-{criterion}", name, name, student.id)

@@ -36,6 +36,7 @@ from typing import Any
 
 from course.grader import keys
 from course.grader.workshop import Workshop, roster_entries
+from course.learner.scoring import company_choice, open_store
 
 __all__ = ["Outcome", "generate", "leaked_lines", "pending_hand_grades"]
 
@@ -205,13 +206,11 @@ def _rubric(grades: dict[str, Any], comments: dict[str, Any]) -> list[dict[str, 
 
 def _answers(workshop: Workshop, learner: str, assignment: str) -> dict[str, str]:
     """The free-text answers of an exercise as the learner saved them (05's company and draft)."""
-    from course.learner import graded
-
     folder = workshop.submission(learner, assignment)
-    store = graded._store(assignment, folder, read_only=True)
+    store = open_store(assignment, folder, read_only=True)
     draft = store.get("draft")
     return {
-        "company": graded.company_choice(store)[0],
+        "company": company_choice(store)[0],
         "draft": draft.strip() if isinstance(draft, str) else "",
     }
 

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from course.errors import KitError
-from course.grader.workshop import LEARNER_ID
+from course.grader.workshop import LEARNER_ID, Workshop, open_workshop, roster_entries, safe_id
 
 __all__ = [
     "MAX_FILES",
@@ -233,12 +233,6 @@ def _plain(text: str) -> str:
     """Lower case, accents off, only letters and digits: 'Chloé Martin' -> 'chloemartin'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", text.casefold())
-
-
-def safe_id(text: str) -> str:
-    """A plain learner id made from a name: 'Chloé Martin' -> 'chloe-martin'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9._@]+", "-", text.casefold()).strip("-._")[:64] or "learner"
 
 
 def match_learner(raw: str, roster: list[dict[str, str]]) -> tuple[str | None, str]:
@@ -481,8 +475,6 @@ def unpack_submissions(
     root = Path(submitted).parent
     roster, assignments = [], None
     if (root / "nbgrader_config.py").is_file() and (root / "gradebook.db").is_file():
-        from course.grader.workshop import open_workshop, roster_entries
-
         workshop = open_workshop(root)
         roster, assignments = roster_entries(workshop), workshop.assignments()
     with _staging(submitted) as staging:
@@ -524,8 +516,6 @@ def take_in_workshop(
     workshop: Any, source: str | os.PathLike[str], learner: str | None = None
 ) -> Intake:
     """`grade --from SOURCE [--learner ID]`: take hand-ins into a workshop, by its roster."""
-    from course.grader.workshop import Workshop, open_workshop, roster_entries
-
     if not isinstance(workshop, Workshop):
         workshop = open_workshop(workshop)
     return take_in(

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
-from course.learner import graded, kinds
+from course.learner import kinds
+from course.learner.scoring import result as score_answers
 
 __all__ = [
     "BEGIN",
@@ -57,7 +58,7 @@ class Scoring:
 
     def result(self, folder: str | os.PathLike[str]) -> Any:
         """Recompute this cell's verdict from the answers file in `folder` (read-only)."""
-        return graded.result(
+        return score_answers(
             self.kind,
             self.notebook,
             self.exercise,

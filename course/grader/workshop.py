@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,6 +319,12 @@ def _field_of(header: str) -> str | None:
     return next((name for name, known in HEADERS.items() if key in known), None)
 
 
+def safe_id(text: str) -> str:
+    """A plain learner id made from a name: 'Chloé Martin' -> 'chloe-martin'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9._@]+", "-", text.casefold()).strip("-._")[:64] or "learner"
+
+
 def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
     """Learners from a CSV as spreadsheets save it; each {"id", "first_name", "last_name", "email"}.
 
@@ -326,8 +333,6 @@ def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
     plain name ('Chloé', 'Ann Lee') becomes a safe one ('chloe', 'ann-lee'), the name kept for
     display. Duplicate ids are refused with their line numbers.
     """
-    from course.grader.intake import safe_id
-
     path = Path(path)
     try:
         text = _decode(path.read_bytes())

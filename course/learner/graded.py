@@ -4,9 +4,7 @@ A graded notebook (solutions/NN-name/NN-name.ipynb, released as exercises/) crea
 `A = Assignment("NN-name", answers=answers)` and shows its exercises in graded mode: no answer
 key ever reaches the learner's kernel. Answers are saved in `<notebook>.answers.json` as in the
 lessons. Each autograder test cell ends with one call `points(kind, notebook, exercise, key)`
-whose key sits inside the cell's hidden-test block; the number it returns is the cell's score
-(nbgrader reads a numeric result of a test cell as partial credit). The grading workflow calls
-the very same `result()` outside the learner's kernel to recompute every score.
+(course.learner.scoring, re-exported here: the cells import it from course.graded).
 
 Under nbgrader (NBGRADER_EXECUTION set) no widget is built: each exercise shows the learner's
 recorded answer as escaped HTML, which is what the feedback report shows. Kept light: no
@@ -15,23 +13,30 @@ ipywidgets until a widget is shown, no matplotlib, nbformat or nbgrader ever.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from course.errors import KitError
 from course.learner import checks, content, kinds
 from course.learner.answers import AnswerStore
 from course.learner.kinds import Lazy, Spec
-from course.learner.kinds.draft import OWN, company_choice
 from course.learner.safe import escape
+from course.learner.scoring import (
+    KINDS,
+    OWN,
+    company_choice,
+    grading,
+    open_store,
+    points,
+    read_only,
+    result,
+)
 from course.speaking import count_words, seconds_for_words
 
 __all__ = [
     "KINDS",
+    "OWN",
     "Assignment",
     "Spec",
     "company_choice",
@@ -41,88 +46,6 @@ __all__ = [
     "result",
     "shape",
 ]
-
-#: What a test cell can score: the checks of the exercise kinds (course.learner.kinds).
-KINDS = kinds.check_names()
-
-#: Set inside `read_only()`: stores opened by this module neither write nor move files.
-_READ_ONLY = contextvars.ContextVar("read_only", default=False)
-
-
-def grading() -> bool:
-    """Whether this process runs under nbgrader (it sets NBGRADER_EXECUTION)."""
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
-@contextlib.contextmanager
-def read_only() -> Iterator[None]:
-    """Read answers files exactly as the grading kernel does: nothing written, nothing moved.
-
-    Kept for callers that open several stores (the demo); a single read passes
-    `read_only=True` to `result` or AnswerStore instead.
-    """
-    token = _READ_ONLY.set(True)
-    try:
-        yield
-    finally:
-        _READ_ONLY.reset(token)
-
-
-# --------------------------------------------------------------------------- scoring
-
-
-def _store(notebook: str, folder: str | os.PathLike[str], read_only: bool = False) -> AnswerStore:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return AnswerStore(notebook, folder, read_only=read_only or _READ_ONLY.get())
-
-
-def result(
-    kind: str,
-    notebook: str,
-    exercise: str,
-    key: Mapping[str, Any] | None = None,
-    *,
-    labels: Sequence[str] | None = None,
-    company: str = "company",
-    folder: str | os.PathLike[str] = ".",
-    read_only: bool = False,
-) -> checks.Result:
-    """Check one saved exercise of `notebook` (its answers file in `folder`) as data.
-
-    `kind` is one of KINDS; `key` is the answer key for the keyed kinds (classify: item ->
-    label, choose: option -> applies, quiz: question -> option). Problems reading the file or
-    its values are listed in the Result's `problems`. `read_only` reads the file as the
-    grading kernel does (nothing written or moved).
-    """
-    scorer = kinds.for_check(kind)
-    if kind not in scorer.checks:
-        raise KitError(f"unknown kind of graded check {kind!r}; expected one of {KINDS}")
-    store = _store(notebook, folder, read_only)
-    outcome = scorer.score(kind, store, exercise, key, labels=labels, company=company)
-    if store.messages:
-        outcome = checks.Result(
-            outcome.exercise,
-            outcome.score,
-            outcome.total,
-            outcome.attempted,
-            outcome.items,
-            (*store.messages, *outcome.problems),
-        )
-    return outcome
-
-
-def points(
-    kind: str,
-    notebook: str,
-    exercise: str,
-    key: Mapping[str, Any] | None = None,
-    **options: Any,
-) -> float:
-    """The score of one saved exercise: what an autograder test cell returns as its result."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(result(kind, notebook, exercise, key, **options).score)
 
 
 def shape(
@@ -147,7 +70,7 @@ def shape(
             except AssertionError as exc:
                 say(str(exc))
 
-        store = _store(notebook, folder)
+        store = open_store(notebook, folder)
         display(live(line, exercise, store=store, key=("shape", store.path.resolve(), exercise)))
         return
     print(_shape(notebook, exercise, expect, items, folder))
@@ -168,7 +91,7 @@ def _shape(
     folder: str | os.PathLike[str],
 ) -> str:
     """The shape line of one saved answer; AssertionError for a value of the wrong type."""
-    store = _store(notebook, folder)
+    store = open_store(notebook, folder)
     value = store.get(exercise)
     if value is None:
         return f"{exercise}: no answer saved yet."
@@ -217,7 +140,7 @@ class Assignment:
             raise KitError(f"answers must be a mapping of exercise id to value, got {answers!r}")
         self.notebook = notebook
         self.grading = grading()
-        self.store = _store(notebook, folder)
+        self.store = open_store(notebook, folder)
         #: Answers injected through the parameters cell (papermill); ignored while grading.
         self.injected = {} if self.grading else dict(answers or {})
         self.specs: dict[str, Spec] = {}
