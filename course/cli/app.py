@@ -147,12 +147,15 @@ def _exercise_parts(notebook: Path) -> list[str]:
 
 
 def _drafts(answers: dict[str, Any], kinds: dict[str, str]) -> list[str]:
+    """The drafted answers of an answers file: its draft kind's values (schema 1: by id)."""
+    from course.learner.kinds.draft import KIND as DRAFT  # local: --help imports every command
+
     return [
         value
         for key, value in answers.items()
         if isinstance(value, str)
         and value.strip()
-        and (kinds.get(key) == "draft" or (key not in kinds and "draft" in key))
+        and (kinds.get(key) == DRAFT.name or (key not in kinds and "draft" in key))
     ]
 
 

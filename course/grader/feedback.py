@@ -35,6 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from course.grader import keys
+from course.grader.grading import (
+    export_csv,
+    fingerprint,
+    graded_fingerprints,
+    maxima,
+    totals,
+)
 from course.grader.workshop import Workshop, roster_entries
 from course.learner.scoring import company_choice, open_store
 
@@ -282,7 +289,6 @@ def _render(
 ) -> str:
     """One page: these exercises; with `most` (every set exercise's points), the total too,
     out of every set exercise as on screen and in the report."""
-    from course.grader.grading import totals
     from course.learner import pages
 
     name = " ".join(filter(None, (learner.get("first_name"), learner.get("last_name"))))
@@ -299,12 +305,6 @@ def _render(
     )
 
 
-def _graded_fingerprints(workshop: Workshop, learner: str) -> dict[str, str]:
-    from course.grader.grading import graded_fingerprints
-
-    return graded_fingerprints(workshop, learner)
-
-
 def generate(
     workshop: Workshop,
     learners: list[str] | None = None,
@@ -313,8 +313,6 @@ def generate(
     zip: bool = False,
 ) -> Outcome:
     """Write the feedback pages of `learners` (default: everyone graded); see the module doc."""
-    from course.grader.grading import export_csv, fingerprint, maxima
-
     export_csv(workshop)  # grades.csv as the gradebook is now, hand grades included
     outcome = Outcome()
     names = workshop.exercises()
@@ -333,45 +331,13 @@ def generate(
         if folder.is_dir():
             shutil.rmtree(folder)  # nothing stale: pages of an earlier run go first
         (sending / f"{learner}.zip").unlink(missing_ok=True)
-        graded_as = _graded_fingerprints(workshop, learner)
-        stale = [
-            n
-            for n in names
-            if n in graded_as and fingerprint(workshop.submission(learner, n)) != graded_as[n]
-        ]
-        if stale:
-            outcome.withheld.append(
-                f"{learner}: {', '.join(stale)} handed in again since grading; grade again "
-                "first (python -m course grade)"
-            )
-            continue
+        graded_as = graded_fingerprints(workshop, learner)
         pending = pending_hand_grades(workshop, learner)
-        if pending and not draft:
-            count = sum(len(v) for v in pending.values())
-            outcome.withheld.append(
-                f"{learner}: {count} rubric cell{'' if count == 1 else 's'} of "
-                f"{', '.join(pending)} still to grade by hand"
-            )
+        why = _withheld(workshop, learner, names, graded_as, pending, draft)
+        if why:
+            outcome.withheld.append(f"{learner}: {why}")
             continue
-        exercises = []
-        with workshop.gradebook() as gb:
-            for name in names:
-                if not workshop.submission(learner, name).is_dir():
-                    continue
-                if name not in graded_as and not (workshop.autograded / learner / name).is_dir():
-                    outcome.skipped.append(f"{learner}/{name}: not graded yet (run grade)")
-                    continue
-                try:
-                    page = exercise_page(workshop, gb, learner, name)
-                except Exception as exc:  # one bad hand-in never stops the others
-                    outcome.problems.append(
-                        f"{learner}/{name}: feedback failed ({exc.__class__.__name__}: {exc})"
-                    )
-                    continue
-                if page is None:
-                    outcome.skipped.append(f"{learner}/{name}: not graded yet (run grade)")
-                    continue
-                exercises.append(page)
+        exercises = _exercise_pages(workshop, learner, names, graded_as, outcome)
         if not exercises:
             if not any(note.startswith(f"{learner}/") for note in outcome.skipped):
                 outcome.skipped.append(f"{learner}: nothing handed in for the exercises set")
@@ -379,23 +345,13 @@ def generate(
         if pending:
             outcome.drafts.append(learner)
         person = roster.get(learner, {"id": learner})
-        pages_written = []
-        for page in exercises:
-            path = folder / page["name"] / f"{page['name']}.html"
-            pages_written.append((path, _render(person, [page], bool(pending))))
+        pages = [
+            (folder / page["name"] / f"{page['name']}.html", _render(person, [page], bool(pending)))
+            for page in exercises
+        ]
         index = folder / "index.html"
-        pages_written.append((index, _render(person, exercises, bool(pending), most)))
-        kept = []
-        for path, text in pages_written:
-            if leaked_lines(text, hidden) or leaked_lines(html.unescape(text), hidden):
-                outcome.problems.append(
-                    f"{learner}/{path.parent.name}: the page held hidden test code; not written"
-                )
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            kept.append(path)
-        outcome.written.extend(kept)
+        pages.append((index, _render(person, exercises, bool(pending), most)))
+        kept = _write_pages(learner, pages, hidden, outcome)
         if zip and index in kept:
             sending.mkdir(exist_ok=True)
             target = sending / f"{learner}.zip"
@@ -403,3 +359,75 @@ def generate(
                 bundle.write(index, f"feedback-{learner}.html")
             outcome.zips.append(target)
     return outcome
+
+
+def _withheld(
+    workshop: Workshop,
+    learner: str,
+    names: list[str],
+    graded_as: dict[str, str],
+    pending: dict[str, list[str]],
+    draft: bool,
+) -> str:
+    """Why a learner's feedback must wait (a hand-in changed since grading, hand grades due)."""
+    stale = [
+        n
+        for n in names
+        if n in graded_as and fingerprint(workshop.submission(learner, n)) != graded_as[n]
+    ]
+    if stale:
+        return (
+            f"{', '.join(stale)} handed in again since grading; grade again first "
+            "(python -m course grade)"
+        )
+    if pending and not draft:
+        count = sum(len(v) for v in pending.values())
+        return (
+            f"{count} rubric cell{'' if count == 1 else 's'} of {', '.join(pending)} "
+            "still to grade by hand"
+        )
+    return ""
+
+
+def _exercise_pages(
+    workshop: Workshop, learner: str, names: list[str], graded_as: dict[str, str], outcome: Outcome
+) -> list[dict[str, Any]]:
+    """The page data of each graded exercise of a learner; what cannot be shown is noted."""
+    exercises = []
+    with workshop.gradebook() as gb:
+        for name in names:
+            if not workshop.submission(learner, name).is_dir():
+                continue
+            if name not in graded_as and not (workshop.autograded / learner / name).is_dir():
+                outcome.skipped.append(f"{learner}/{name}: not graded yet (run grade)")
+                continue
+            try:
+                page = exercise_page(workshop, gb, learner, name)
+            except Exception as exc:  # one bad hand-in never stops the others
+                outcome.problems.append(
+                    f"{learner}/{name}: feedback failed ({exc.__class__.__name__}: {exc})"
+                )
+                continue
+            if page is None:
+                outcome.skipped.append(f"{learner}/{name}: not graded yet (run grade)")
+                continue
+            exercises.append(page)
+    return exercises
+
+
+def _write_pages(
+    learner: str, pages: list[tuple[Path, str]], hidden: list[str], outcome: Outcome
+) -> list[Path]:
+    """Write each page unless it holds a line of hidden test code; return the paths written."""
+    kept = []
+    for path, text in pages:
+        if leaked_lines(text, hidden) or leaked_lines(html.unescape(text), hidden):
+            outcome.problems.append(
+                f"{learner}/{path.parent.name}: the page held hidden test code; not written"
+            )
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        kept.append(path)
+    outcome.written.extend(kept)
+    return kept

@@ -102,8 +102,31 @@ class Exercise:
         self.feedback = W.HTML(value="")
         self.status = W.HTML(value="")
         self.controls = self._build()
+        buttons = self._buttons(hint)
+        self.confirm = self._confirm_row()
+        header = STYLE
+        if title:
+            header += f'<div class="cak-title">{escape(title)}</div>'
+        if prompt:
+            header += _para(prompt)
+        self.widget = W.VBox(
+            [
+                W.HTML(value=header),
+                *self.controls,
+                W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")),  # a phone wraps them
+                self.confirm,
+                self.feedback,
+                self.status,
+            ]
+        )
+        self.widget.add_class("cak-ex")
+        self.widget.add_class("cak-wrap")
+        self.restore()
+
+    def _buttons(self, hint: str) -> list[W.Button]:
+        """Check and Hint (practice only) and Reset, wired to their actions."""
         buttons = []
-        if mode == PRACTICE:
+        if self.mode == PRACTICE:
             self.check_button = W.Button(
                 description="Check",
                 button_style="primary",
@@ -125,7 +148,10 @@ class Exercise:
         )
         self.reset_button.on_click(lambda _b: self.ask_reset())
         buttons.append(self.reset_button)
-        # Reset asks first: "Yes, start over" clears, "Keep my answers" takes the question back.
+        return buttons
+
+    def _confirm_row(self) -> W.HBox:
+        """Reset asks first: "Yes, start over" clears, "Keep my answers" takes the question back."""
         self.confirm_button = W.Button(
             description="Yes, start over",
             button_style="danger",
@@ -134,34 +160,17 @@ class Exercise:
         self.keep_button = W.Button(description="Keep my answers", tooltip="Do not clear anything")
         self.confirm_button.on_click(lambda _b: self.reset())
         self.keep_button.on_click(lambda _b: self._close_confirm())
-        self.confirm = W.HBox(
+        confirm = W.HBox(
             [
                 W.HTML(value=_para("Clear your answers to this exercise?")),
                 self.confirm_button,
                 self.keep_button,
             ]
         )
-        self.confirm.add_class("cak-confirm")
-        self.confirm.layout.display = "none"
-        self.confirm.layout.flex_flow = "row wrap"
-        header = STYLE
-        if title:
-            header += f'<div class="cak-title">{escape(title)}</div>'
-        if prompt:
-            header += _para(prompt)
-        self.widget = W.VBox(
-            [
-                W.HTML(value=header),
-                *self.controls,
-                W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")),  # a phone wraps them
-                self.confirm,
-                self.feedback,
-                self.status,
-            ]
-        )
-        self.widget.add_class("cak-ex")
-        self.widget.add_class("cak-wrap")
-        self.restore()
+        confirm.add_class("cak-confirm")
+        confirm.layout.display = "none"
+        confirm.layout.flex_flow = "row wrap"
+        return confirm
 
     # ------------------------------------------------------------------ to implement
 
