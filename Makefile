@@ -51,6 +51,7 @@ app: $(STAMP_lab)
 lint: $(STAMP_test)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
 	$(PY) -m pytest
