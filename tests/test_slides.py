@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from course.__main__ import main
 from course.facilitator import slides
 from course.learner import content
+from course.learner.safe import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "build" / "vendor"
@@ -309,3 +310,19 @@ def test_a_deck_runs_offline_in_headless_chromium(built):
     assert not worker.is_alive(), "the deck check did not finish in 120 s"
     assert errors == []
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_lesson_05_deck_shows_a_model_answer_labelled_by_move_with_the_others_in_the_notes():
+    lesson = content.lesson(slides.MODEL_ANSWER_LESSON)
+    nb = slides.prepare_notebook(plain_notebook(), lesson)
+    shown = content.model_answers().answer(slides.SLIDE_MODEL_ANSWER)
+    slide = next(c.source for c in nb.cells if c.source.startswith("## A model answer"))
+    for sentence in shown.sentences:
+        assert escape(sentence.text) in slide
+    assert "**Aspiration**" in slide and "**Evidence from the past**" in slide
+    notes = [c.source for c, kind in zip(nb.cells, types(nb), strict=True) if kind == "notes"]
+    others = [a for a in content.model_answers().answers if a.id != shown.id]
+    assert all(any(escape(a.persona) in n for n in notes) for a in others)
+    lesson_04 = content.lesson("04-keep-it-relevant")
+    nb_04 = slides.prepare_notebook(plain_notebook(), lesson_04)
+    assert not any(c.source.startswith("## A model answer") for c in nb_04.cells)

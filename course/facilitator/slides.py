@@ -31,6 +31,7 @@ from course.facilitator import agenda
 from course.learner import content
 from course.learner.safe import escape
 from course.paths import TEMPLATES_DIR
+from course.speaking import count_words, seconds_for_words
 
 __all__ = [
     "REVEAL_VERSION",
@@ -296,6 +297,8 @@ def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
         cell(f"## By the end of this lesson you can\n\n{_md_list(lesson.objectives)}", "slide"),
     ]
     tail = [cell(f"## Key points\n\n{_md_list(lesson.key_points)}", "slide")]
+    if lesson.id == MODEL_ANSWER_LESSON:
+        tail[:0] = [cell(source, kind) for source, kind in model_answer_slides()]
     lessons = content.lessons()
     index = [item.id for item in lessons].index(lesson.id)
     if index + 1 < len(lessons):
@@ -304,6 +307,39 @@ def _outline_cells(lesson: content.Lesson) -> tuple[list[Any], list[Any]]:
     if lesson.exercise:
         tail.append(cell(f"Graded exercise: `exercises/{lesson.exercise}/`", "-"))
     return head, tail
+
+
+#: The lesson whose deck shows a model answer, annotated, and the others in the speaker notes.
+MODEL_ANSWER_LESSON = "05-draft-your-answer"
+#: The model answer on the slide (content/model_answers.yaml); the notes name the others.
+SLIDE_MODEL_ANSWER = "graduate"
+
+
+def model_answer_slides() -> list[tuple[str, str]]:
+    """(markdown, slide type): one model answer, each sentence labelled by its move, and notes."""
+    answers = content.model_answers()
+    labels = answers.move_labels
+    shown = answers.answer(SLIDE_MODEL_ANSWER)
+    rows = "\n".join(
+        f"- **{escape(' + '.join(labels[m] for m in s.moves))}**: {escape(s.text)}"
+        for s in shown.sentences
+    )
+    others = "\n".join(
+        f"- {escape(a.persona)} ({escape(a.name)}, {escape(a.company.name)})"
+        for a in answers.answers
+        if a.id != shown.id
+    )
+    slide = (
+        f"## A model answer: {escape(shown.persona)}\n\n"
+        f'<div class="cak-model">\n\n{rows}\n\n</div>\n\n'
+        f"*{escape(shown.name)}, for {escape(shown.company.name)}: about "
+        f"{round(seconds_for_words(count_words(shown.text)))} seconds spoken.*"
+    )
+    notes = (
+        "Read it aloud, then ask the room which sentence does which job. Lesson 05 shows "
+        f"model answers for other situations, each annotated the same way:\n\n{others}"
+    )
+    return [(slide, "slide"), (notes, "notes")]
 
 
 def prepare_notebook(nb: Any, lesson: content.Lesson | None = None) -> Any:
