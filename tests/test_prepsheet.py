@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -214,6 +215,15 @@ def test_button_writes_the_sheet_and_links_it(learner, monkeypatch):
     assert shown["data"]["text/html"] == box.html
     assert "prep-sheet.html" in shown["data"]["text/plain"]
     assert html.escape(DRAFT.strip()) in (learner / "prep-sheet.html").read_text("utf-8")
+    # And the files themselves, as data: links that save them where no file server reaches
+    # (the learner app serves no HTML or zip files).
+    copies = re.findall(r'href="data:([\w/]+);base64,([^"]+)" download="([^"]+)"', box.html)
+    assert {(mime, name) for mime, _data, name in copies} == {
+        ("text/html", "prep-sheet.html"),
+        ("application/zip", "prep-sheet.zip"),
+    }
+    for _mime, data, name in copies:
+        assert base64.b64decode(data) == (learner / name).read_bytes()
 
 
 def test_button_keeps_its_own_width(learner):

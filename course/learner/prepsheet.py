@@ -10,6 +10,7 @@ to another machine: unzip it into the kit's notebooks/ folder there.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import tempfile
@@ -129,6 +130,21 @@ def _href(path: Path) -> str:
     return Path(rel).as_posix()
 
 
+#: Past this size a file gets no `data:` copy link (building and clicking it gets slow).
+DATA_LINK_LIMIT = 5_000_000
+
+
+def _data_href(path: Path, mime: str) -> str:
+    """The file itself as a `data:` URI: a link that saves it where no file server reaches it.
+
+    The learner app (Voilà) serves no HTML or zip files, so the relative links that JupyterLab
+    resolves lead nowhere there; a `data:` link with `download` saves the file in both views.
+    """
+    if path.stat().st_size > DATA_LINK_LIMIT:
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
 def _written(folder: str | os.PathLike[str], page: Path, packed: Path | None) -> tuple[str, str]:
     """What the button shows once the sheet is written: HTML with links, and plain text."""
     # Relative to the notebook's folder: JupyterLab resolves them to files/<path>. The zip
@@ -139,11 +155,27 @@ def _written(folder: str | os.PathLike[str], page: Path, packed: Path | None) ->
         "a click opens it here; to print it or save it as PDF, open it in a new browser tab "
         "(right-click, Open link in new tab) and use its Print button"
     )
-    links = [{"href": _href(page), "name": page.name, "note": to_print, "download": False}]
+    links = [
+        {
+            "href": _href(page),
+            "name": page.name,
+            "note": to_print,
+            "download": False,
+            "data": _data_href(page, "text/html"),
+        }
+    ]
     lines = [f"{page} ({to_print})"]
     if packed:
         note = "your answers files: unzip into notebooks/ on another machine to carry on there"
-        links.append({"href": _href(packed), "name": packed.name, "note": note, "download": True})
+        links.append(
+            {
+                "href": _href(packed),
+                "name": packed.name,
+                "note": note,
+                "download": True,
+                "data": _data_href(packed, "application/zip"),
+            }
+        )
         lines.append(f"{packed} (your answers files)")
     stamp = datetime.now().strftime("%H:%M:%S")
     message = pages.render(
