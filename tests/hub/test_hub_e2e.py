@@ -6,8 +6,9 @@ login page in Chromium, open lesson 01 in JupyterLab and answer it, fetch graded
 through nbgrader's Assignments server extension, answer it by clicking (each a different
 number wrong), and submit. The facilitator collects and grades with the kit's commands; each
 learner fetches feedback that shows their own score and no other learner's id; grades.csv holds
-exactly what was clicked; and, as each learner's own account, no learner can read another's home
-or answers file or list the exchange's hand-ins and feedback.
+exactly what was clicked; the facilitator's server opens nbgrader's formgrader; and, as each
+learner's own account, no learner can read another's home or answers file or list the
+exchange's hand-ins and feedback.
 
 Needs root (useradd), Chromium, npm and the hub extra; skips without them (fails under CI=true).
 The learners' Python environment is made once in build/hub-learner-env (about 3 minutes), then
@@ -278,6 +279,7 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
         try:
             # Everyone signs in first: the hub starts the three servers side by side.
             pages = {name: login(browser, hub, name) for name in LEARNERS}
+            facilitator = login(browser, hub, FACILITATOR)
             labs = {name: HubLab(page, name).load() for name, page in pages.items()}
             for name, lab in labs.items():
                 answer_lesson(lab, homes[name])
@@ -323,6 +325,19 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
             got = {r["student_id"]: float(r["score"]) for r in rows}
             assert got == {name: 8.0 - wrong for name, wrong in LEARNERS.items()}
             kit("hub", "feedback", str(hub.root), ASSIGNMENT)
+
+            # The facilitator's own server opens nbgrader's formgrader on the workshop.
+            facilitator.wait_for_url(re.compile(rf"/user/{FACILITATOR}/formgrader"))
+            facilitator.reload()  # the list of assignments as it is now, after grading
+            deadline = time.monotonic() + 60
+            shown = ""
+            while ASSIGNMENT not in shown and time.monotonic() < deadline:
+                facilitator.wait_for_timeout(1000)
+                shown = facilitator.inner_text("body")
+            assert ASSIGNMENT in shown and "Manage Assignments" in shown, (
+                facilitator.url,
+                shown[:1500],
+            )
 
             # Each learner fetches their feedback in their own server and sees their own score.
             for name, lab in labs.items():
