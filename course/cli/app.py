@@ -22,23 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
-from course.paths import TEMPLATES_DIR
+from course.learner.app_config import (  # shared with the hub's servers
+    BROKEN_LAB_EXTENSIONS,  # noqa: F401 (read here by tests)
+    CELL_ERROR,  # noqa: F401 (read here by tests)
+    HANDIN_URL,
+    TEMPLATE,  # noqa: F401 (read here by tests)
+    TEMPLATE_ROOT,
+    traits_argv,
+    voila_traits,
+)
 
 NAME = "app"
 HELP = "start the learner app: every lesson and exercise with no code (Voilà; headless-safe)"
 DEFAULT_PORT = 8866
-#: A Jupyter data folder holding voila/templates/kit (put first on JUPYTER_PATH).
-TEMPLATE_ROOT = TEMPLATES_DIR / "app"
-TEMPLATE = "kit"
-#: JupyterLab extensions that fail in Voilà's page (they need JupyterLab's own shell) and print
-#: errors to the console; every other one loads (the widget managers, anywidget's recorder).
-BROKEN_LAB_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"]
-HANDIN_URL = "kit/my-work.zip"
-#: What a learner reads under a part of a page that failed (Voilà's own text names its options).
-CELL_ERROR = (
-    "This part of the page could not be shown. Reload the page; if it happens again, tell your "
-    "facilitator."
-)
 SHARED_WARNING = (
     "warning: the app is open to other computers ({ip}). Everyone who opens it works on ONE "
     "set of answers (the files in {root}): give each learner an app of their own."
@@ -95,16 +91,7 @@ def voila_argv(
         "--Voila.port_retries=0",
         f"--Voila.ip={ip}",
         f"--Voila.open_browser={open_browser}",
-        f"--VoilaConfiguration.template={TEMPLATE}",
-        "--VoilaConfiguration.theme=light",
-        "--VoilaConfiguration.classic_tree=True",
-        "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
-        *(f"--VoilaConfiguration.extension_denylist={name}" for name in BROKEN_LAB_EXTENSIONS),
-        # The page is the app: no switching templates or themes through the URL.
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.allow_theme_override=NO",
+        *traits_argv(voila_traits()),  # the same as on the hub (course.learner.app_config)
         # A kernel whose page is gone (a crashed tab, a lost beacon) stops after 30 idle minutes.
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
@@ -228,12 +215,10 @@ def landing(root: str | os.PathLike[str], base_url: str = "/") -> dict[str, Any]
 # --------------------------------------------------------------------------- the server
 
 
-def _app_class() -> type:
-    """Voilà's app with the kit's additions: the landing data for the template, the hand-in."""
+def kit_handlers() -> tuple[type, type]:
+    """The kit's tornado handlers for Voilà, standalone or in a hub server: hand-in, shutdown."""
     from jupyter_server.base.handlers import JupyterHandler
-    from jupyter_server.utils import url_path_join
     from tornado import web
-    from voila.app import Voila
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
     class HandInHandler(JupyterHandler):
@@ -269,6 +254,17 @@ def _app_class() -> type:
         def check_xsrf_cookie(self) -> None:
             if not self.check_origin():
                 raise web.HTTPError(403)
+
+    return HandInHandler, ShutdownHandler
+
+
+def _app_class() -> type:
+    """Voilà's app with the kit's additions: the landing data for the template, the hand-in."""
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    HandInHandler, ShutdownHandler = kit_handlers()
 
     class KitVoila(Voila):
         """Voilà serving the kit folder, with the landing page's data and the hand-in URL."""

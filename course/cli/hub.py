@@ -19,7 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     init.add_argument("--ip", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     init.add_argument("--port", type=int, default=8000, help="port learners open (8000)")
     init.add_argument("--facilitator", default="facilitator", help="the admin account's name")
-    init.add_argument("--default-url", default="/lab", help="where a learner's server opens (/lab)")
+    init.add_argument(
+        "--default-url",
+        default="/voila/tree",
+        help="where a learner's server opens (the learner app, /voila/tree; or /lab)",
+    )
     init.add_argument(
         "--cull-idle", type=int, default=3600, help="stop a server idle this many seconds (3600)"
     )

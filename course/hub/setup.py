@@ -5,7 +5,8 @@ DIR (owned by the facilitator's system account, mode 0711: others may pass, not 
   exchange/                 nbgrader's exchange (nbgrader sets its modes on release)
   hub/jupyterhub_config.py  JupyterHub's configuration (from templates/hub/)
   hub/learners.txt          the hub's learner accounts, one a line
-  hub/learner/              the learners' Jupyter config: nbgrader's exchange, Assignments tab only
+  hub/learner/              the learners' Jupyter config: nbgrader's exchange, Assignments tab only,
+                            the learner app (Voilà's server extension with the kit's settings)
   hub/state/                root only (0700): the hub's database, cookie secret, passwords.csv
 """
 
@@ -47,9 +48,14 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 LEARNER_NBGRADER = '''"""nbgrader in a learner's server on the workshop hub (by `hub init`)."""
 c = get_config()  # noqa: F821
+import os
+
 c.CourseDirectory.course_id = {course!r}
 c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = False
+# Fetched exercises go to ~/exercises/<exercise>/, beside ~/notebooks/: the kit's own layout,
+# which the learner app's landing page and each lesson's links expect.
+c.Exchange.assignment_dir = os.path.expanduser("~/exercises")
 '''
 
 FACILITATOR_NBGRADER = """
@@ -59,10 +65,13 @@ c.Exchange.path_includes_course = False
 """
 
 #: nbgrader's server extensions and JupyterLab plugins a learner has no use for (and that
-#: would fail without a gradebook): only the Assignments tab stays.
+#: would fail without a gradebook): only the Assignments tab stays. Voilà runs as the kit's
+#: learner app (course.cli.app_extension: Voilà's extension with the kit's settings), not bare.
 LEARNER_SERVER = {
     "ServerApp": {
         "jpserver_extensions": {
+            "voila.server_extension": False,
+            "course.cli.app_extension": True,
             "nbgrader.server_extensions.formgrader": False,
             "nbgrader.server_extensions.course_list": False,
             "nbgrader.server_extensions.validate_assignment": True,
@@ -86,7 +95,8 @@ class HubSettings:
     ip: str = "127.0.0.1"
     port: int = 8000
     facilitator: str = "facilitator"
-    default_url: str = "/lab"
+    #: The learner app's landing page (JupyterLab is one link away, at /lab).
+    default_url: str = "/voila/tree"
     cull_idle: int = 3600
     cull_every: int = 300
     max_servers: int = 100

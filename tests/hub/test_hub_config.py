@@ -36,7 +36,7 @@ def test_the_rendered_configuration_is_what_jupyterhub_reads(tmp_path: Path) -> 
     assert c.Authenticator.allowed_users == {"alice", "bob", "fac"}
     assert c.JupyterHub.spawner_class == "jupyterhub.spawner.LocalProcessSpawner"
     assert c.Spawner.cmd == ["/opt/env/bin/jupyterhub-singleuser"]
-    assert c.Spawner.default_url == "/lab"
+    assert c.Spawner.default_url == "/voila/tree"  # the learner app's landing page
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == str(hub.learner_config)
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8123"
     assert c.ConfigurableHTTPProxy.command == [str(setup.chp_path(hub))]
@@ -73,3 +73,75 @@ def test_init_refuses_a_roster_whose_ids_cannot_be_accounts(tmp_path: Path) -> N
     with pytest.raises(KitError, match="root"):
         setup.init(tmp_path / "ws", roster, accounts=False, environment=False)
     assert not (tmp_path / "ws").exists()  # nothing written
+
+
+def test_a_learner_server_serves_the_learner_app_with_the_kit_settings(tmp_path: Path) -> None:
+    """A Jupyter server on the learners' config (as `hub init` writes it) serves the app:
+    the kit's landing page at /voila/tree with a link to JupyterLab, lessons without code."""
+    pytest.importorskip("voila")
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from course.paths import KIT_ROOT
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ID\nalice\n", encoding="utf-8")
+    hub = setup.init(tmp_path / "ws", roster, accounts=False, environment=False)["hub"]
+    config = json.loads((hub.learner_config / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions["course.cli.app_extension"] and not extensions["voila.server_extension"]
+    home = tmp_path / "home"
+    shutil.copytree(KIT_ROOT / "notebooks", home / "notebooks")
+    (home / "exercises").mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(hub.learner_config), "HOME": str(home)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            f"--ServerApp.port={port}",
+            "--IdentityProvider.token=t",
+            "--ServerApp.allow_root=True",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.base_url=/user/alice/",
+            f"--ServerApp.root_dir={home}",
+        ],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/user/alice/"
+
+    def get(path: str) -> str:
+        with urllib.request.urlopen(f"{base}{path}?token=t", timeout=120) as response:
+            return response.read().decode()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                landing = get("voila/tree")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()[-3000:]
+                assert time.monotonic() < deadline, "the learner server did not start"
+                time.sleep(0.5)
+        assert "What are your career aspirations?" in landing
+        assert 'href="/user/alice/lab"' in landing  # JupyterLab one link away
+        assert 'href="/user/alice/voila/render/notebooks/01-aspirations-vs-goals.ipynb"' in landing
+        page = get("voila/render/notebooks/01-aspirations-vs-goals.ipynb")
+        assert "cak-appnav" in page  # the kit template
+        assert "import course" not in page and "answers = None" not in page  # no code
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -2,13 +2,14 @@
 the local process spawner with one system account per learner, and nbgrader's exchange.
 
 Three learners (system accounts made by `hub init`, removed after) log in through the hub's
-login page in Chromium, open lesson 01 in JupyterLab and answer it, fetch graded exercise 01
-through nbgrader's Assignments server extension, answer it by clicking (each a different
-number wrong), and submit. The facilitator collects and grades with the kit's commands; each
-learner fetches feedback that shows their own score and no other learner's id; grades.csv holds
-exactly what was clicked; the facilitator's server opens nbgrader's formgrader; and, as each
-learner's own account, no learner can read another's home or answers file or list the
-exchange's hand-ins and feedback.
+login page in Chromium and land on the learner app's landing page (Voilà's server extension in
+their own server: no code), open lesson 01 in the app and answer it there, go on to JupyterLab
+by the landing page's link, fetch graded exercise 01 through nbgrader's Assignments server
+extension into ~/exercises, answer it by clicking (each a different number wrong), and submit.
+The facilitator collects and grades with the kit's commands; each learner fetches feedback that
+shows their own score and no other learner's id; grades.csv holds exactly what was clicked; the
+facilitator's server opens nbgrader's formgrader; and, as each learner's own account, no learner
+can read another's home or answers file or list the exchange's hand-ins and feedback.
 
 Needs root (useradd), Chromium, npm and the hub extra; skips without them (fails under CI=true).
 The learners' Python environment is made once in build/hub-learner-env (about 3 minutes), then
@@ -42,7 +43,7 @@ from labkit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LabPage, classify_rows, to
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 ASSIGNMENT = "01-aspirations-vs-goals"
-LESSON = "lessons/01-aspirations-vs-goals.ipynb"
+LESSON = "01-aspirations-vs-goals"
 COURSE = "career-aspirations"
 #: Learner account -> how many of the 8 statements they label wrongly (their score is 8 - n).
 LEARNERS = {"hubt-alice": 0, "hubt-bob": 3, "hubt-chloe": 6}
@@ -220,25 +221,49 @@ class HubLab(LabPage):
         )
 
 
-def answer_lesson(lab: HubLab, home: Path) -> None:
-    panel = lab.open(LESSON)
-    state = lab.run_all(LESSON, timeout=180)
-    assert not state["errors"], state["errors"]
-    first = panel.locator(".cak-ex").first.get_by_role("radio").first
+def visible_code(page: Any) -> list[str]:
+    """The code a learner should not see in the app, as selectors with a visible match."""
+    from test_browser_app import CODE_SELECTORS
+
+    return [s for s in CODE_SELECTORS if any(e.is_visible() for e in page.locator(s).all())]
+
+
+def answer_lesson_in_app(page: Any, user: str, home: Path) -> HubLab:
+    """From the app's landing page (the hub's default URL): lesson 01 answered in the app, back
+    to the landing page, then JupyterLab by its link; the lab page, loaded."""
+    from test_browser_app import ERROR_TEXTS, _wait_drawn
+
+    page.wait_for_url(re.compile(rf"/user/{user}/voila/tree"), timeout=180_000)
+    entry = page.locator(f'[data-lesson="{LESSON}"]')
+    entry.wait_for()
+    assert "What are your career aspirations?" in page.inner_text("body")
+    assert not visible_code(page) and "Not started yet." in entry.inner_text()
+    entry.locator("h2 a").click()
+    page.wait_for_url(re.compile(rf"/user/{user}/voila/render/notebooks/{LESSON}\.ipynb"))
+    _wait_drawn(page, timeout=180)
+    text = page.inner_text("body")
+    assert not visible_code(page), visible_code(page)
+    assert not [t for t in ERROR_TEXTS if t in text], text[:1500]
+    assert "answers = None" not in text and "import course" not in text
+    first = page.locator(".cak-ex").first.get_by_role("radio").first
     first.scroll_into_view_if_needed()
     first.click()
-    answers = home / "lessons" / "01-aspirations-vs-goals.answers.json"
+    answers = home / "notebooks" / f"{LESSON}.answers.json"
     deadline = time.monotonic() + 20
     while not (answers.exists() and json.loads(answers.read_text()).get("answers")):
         assert time.monotonic() < deadline, "the lesson's answer was not saved in the home"
         time.sleep(0.5)
-    lab.close_and_shutdown(LESSON)
+    page.get_by_role("link", name="All lessons and your progress").click()
+    page.wait_for_url(re.compile(rf"/user/{user}/voila/tree"))
+    assert "1 answer saved in this lesson" in entry.inner_text()
+    page.get_by_role("link", name="Open JupyterLab").click()
+    return HubLab(page, user).load()
 
 
 def answer_exercise(lab: HubLab, wrong: int, items: list[tuple[str, str]], key: dict) -> None:
     from test_browser_exercises import Item
 
-    path = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    path = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
     panel = lab.open(path)
     state = lab.run_all(path, timeout=180)
     assert not state["errors"], state["errors"]
@@ -280,14 +305,14 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
             # Everyone signs in first: the hub starts the three servers side by side.
             pages = {name: login(browser, hub, name) for name in LEARNERS}
             facilitator = login(browser, hub, FACILITATOR)
-            labs = {name: HubLab(page, name).load() for name, page in pages.items()}
-            for name, lab in labs.items():
-                answer_lesson(lab, homes[name])
+            labs = {}
+            for name, page in pages.items():
+                lab = labs[name] = answer_lesson_in_app(page, name, homes[name])
                 fetched = lab.assignments("fetch")
                 assert fetched["status"] == 200, fetched
-                assert (homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+                assert (homes[name] / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
                 answer_exercise(lab, LEARNERS[name], items, key)
-                sidecar = homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.answers.json"
+                sidecar = homes[name] / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.answers.json"
                 assert len(json.loads(sidecar.read_text())["answers"]["statements"]) == 8
                 submitted = lab.assignments("submit")
                 assert submitted["status"] == 200 and '"success": false' not in submitted["body"]
@@ -342,7 +367,9 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
             # Each learner fetches their feedback in their own server and sees their own score.
             for name, lab in labs.items():
                 assert lab.assignments("fetch_feedback")["status"] == 200
-                pages_ = sorted((homes[name] / ASSIGNMENT / "feedback").glob("*/*.html"))
+                pages_ = sorted(
+                    (homes[name] / "exercises" / ASSIGNMENT / "feedback").glob("*/*.html")
+                )
                 assert pages_, f"no feedback reached {name}"
                 relative = pages_[-1].relative_to(homes[name])
                 lab.page.goto(f"{hub.url}/user/{name}/files/{relative}")
@@ -366,7 +393,9 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
         assert as_user(name, "ls", str(homes[other])).returncode != 0
         assert (
             as_user(
-                name, "cat", str(homes[other] / ASSIGNMENT / f"{ASSIGNMENT}.answers.json")
+                name,
+                "cat",
+                str(homes[other] / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.answers.json"),
             ).returncode
             != 0
         )
