@@ -119,6 +119,52 @@ def test_a_few_misheard_words_do_not_make_a_sentence_skipped():
     assert align(DRAFT, said).skipped == ()
 
 
+def test_speech_the_decoder_could_not_fit_to_the_draft_is_reported_off_draft():
+    from course.learner.speech.align import OFF_DRAFT_WORDS, off_draft
+
+    drafted = [Word(w, n * 0.4, n * 0.4 + 0.3) for n, w in enumerate(tokens(DRAFT)[:12])]
+    # New speech, decoded as draft words out of order: lone words, a new sentence among them.
+    garble = ["team", "the", "first", "lead", "i", "builds", "a", "year"]
+    loose = [
+        Word(w, 5 + n * 0.4, 5.3 + n * 0.4, lback=1 if n != 3 else 2, restart=n == 3)
+        for n, w in enumerate(garble)
+    ]
+    back = [Word(w, 9 + n * 0.4, 9.3 + n * 0.4) for n, w in enumerate(tokens(DRAFT)[12:20])]
+    (stretch,) = off_draft([*drafted, *loose, *back])
+    assert stretch["at"] == 5.0 and stretch["heard"] == " ".join(garble)
+    assert stretch["seconds"] == pytest.approx(3.1, abs=0.05)
+    # Fewer lone words than the rule needs, or a filler heard as a noise: nothing reported.
+    few = [Word(w.text, w.start, w.end, lback=1) for w in loose[: OFF_DRAFT_WORDS - 1]]
+    assert off_draft([*drafted, *few, *back]) == []
+    noises = [Word("um", 5 + n, 5.3 + n, lback=0) for n in range(OFF_DRAFT_WORDS + 2)]
+    assert off_draft([*drafted, *noises, *back]) == []
+    result = analyse_words([*drafted, *loose, *back], DRAFT)
+    assert result["draft"]["off_draft"] == [stretch]
+
+
+def test_a_spotted_filler_counts_only_where_the_decode_heard_speech_but_no_word():
+    import numpy as np
+
+    from course.learner.speech.recognizer import merge_spotted
+
+    # 3 s: speech 0-1 s, a sound 1.2-1.6 s, silence 1.6-2.2 s, speech 2.2-3 s.
+    level = np.zeros(48000)
+    level[:16000] = level[19200:25600] = level[35200:] = 4000
+    pcm = (np.sin(np.arange(48000)) * level).astype("<i2").tobytes()
+    words = [Word("i", 0.1, 0.5), Word("lead", 0.5, 1.0), Word("teams", 2.2, 3.0)]
+    hits = [
+        ("um", 1.25, 1.55),  # in the sound between the words: kept
+        ("uh", 1.3, 1.4),  # inside the longer one: dropped
+        ("er", 1.7, 2.1),  # in silence: dropped
+        ("like", 0.5, 0.9),  # over a word the decode heard: dropped
+        ("you know", 1.6, 2.0),  # over silence: dropped
+    ]
+    merged = merge_spotted(words, hits, pcm)
+    assert [w.text for w in merged] == ["i", "lead", "um", "teams"]
+    assert merged[2].lback == 0  # not from the language model: never part of an off-draft run
+    assert fillers.find([w.text for w in merged]) == [(2, "um")]
+
+
 # --------------------------------------------------------------------------- the analysis
 
 
@@ -155,6 +201,9 @@ def test_html_report_escapes_what_was_heard():
     html = html_report(result)
     assert SCRIPT not in html and "&lt;script&gt;" in html
     assert "Length:" in text_report(result)
+    result["draft"]["off_draft"] = [{"at": 65.0, "seconds": 4.0, "heard": SCRIPT}]
+    html = html_report(result)
+    assert SCRIPT not in html and "at 1:05, 4 s that did not follow the draft" in html
 
 
 # --------------------------------------------------------------------------- audio in

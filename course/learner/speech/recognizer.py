@@ -58,6 +58,23 @@ FILLER_VARIANTS = True
 #: Decoder settings: the lattice pass (bestpath) is off: it fails on some recordings with
 #: hesitations and adds little with a small language model.
 DECODER: dict[str, object] = {"loglevel": "FATAL", "bestpath": False, "fillprob": 1e-4}
+#: Keyword spotting, a second pass run after the decode, for fillers the decode missed (a
+#: hesitation swallowed by a pause, "sort of" heard as "sort on"): each filler's threshold in
+#: pocketsphinx's kws mode (lower finds more). Tuned on speech_eval's en-us clips; the en-gb
+#: clips are held out (docs/rehearse.md).
+SPOT_THRESHOLDS: dict[str, float] = {
+    "um": 1e5,
+    "uh": 1e5,
+    "er": 1e5,
+    "like": 1.0,
+    "you know": 1e-5,
+    "sort of": 1e-5,
+    "basically": 1e-10,
+}
+#: A spotted filler is kept only where the decode heard no word for at least this share of it,
+#: and the sound there is at least this share of the recording's speech level (not silence).
+SPOT_FREE_SHARE = 0.7
+SPOT_LOUDNESS = 0.1
 #: The decoding modes: the learner's draft, the kit's vocabulary only, pocketsphinx's own model.
 MODES = ("draft", "vocabulary", "general")
 
@@ -76,6 +93,11 @@ class Word:
     text: str
     start: float
     end: float
+    #: How the language model reached the word: 3 a draft trigram, 2 a bigram, 1 a lone word
+    #: (a jump out of the draft); 0 for a filler heard as a noise (not in the model).
+    lback: int = 3
+    #: Whether the decoder started a new sentence just before it (a jump out of the draft).
+    restart: bool = False
 
     def as_list(self) -> list[object]:
         """[text, start, end] for JSON (what the answers file keeps)."""
@@ -214,7 +236,70 @@ def transcribe(pcm: bytes, draft: str = "", mode: str | None = None) -> list[Wor
         decoder.end_utt()
         if decoder.hyp() is None:  # no path through the model: nothing recognisable was said
             return []
-        return list(_words(decoder.seg()))
+        words = list(_words(decoder.seg()))
+        if mode != "general" and SPOT_THRESHOLDS:
+            words = merge_spotted(words, spot_fillers(pcm, Path(tmp)), pcm)
+        return words
+
+
+def spot_fillers(pcm: bytes, folder: Path) -> list[tuple[str, float, float]]:
+    """(filler, start, end) for every filler pocketsphinx's keyword spotting hears in `pcm`."""
+    ps = _pocketsphinx()
+    from course.learner.speech.audio import SAMPLE_RATE
+
+    path = folder / "fillers.kws"
+    path.write_text("".join(f"{k} /{v:g}/\n" for k, v in SPOT_THRESHOLDS.items()), "utf-8")
+    decoder = ps.Decoder(loglevel="FATAL", samprate=SAMPLE_RATE, kws=str(path))
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+    return [
+        (str(s.word).strip(), s.start_frame / FRAME_RATE, (s.end_frame + 1) / FRAME_RATE)
+        for s in (decoder.seg() if decoder.hyp() is not None else ())
+    ]
+
+
+def merge_spotted(
+    words: list[Word], hits: Iterable[tuple[str, float, float]], pcm: bytes
+) -> list[Word]:
+    """The transcript with the spotted fillers that fall where it heard no word, in order.
+
+    A spotted filler is kept where the decode heard nothing (SPOT_FREE_SHARE of it free of
+    words) and the sound is speech, not silence (SPOT_LOUDNESS); of spotted fillers that
+    overlap, the longest is kept (a one-vowel "uh" fires inside most longer ones).
+    """
+    import numpy as np
+
+    samples = np.abs(np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(float))
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).mean(axis=1)
+    if not len(frames):
+        return words
+    speech_level = float(np.percentile(frames, 90))
+    kept: list[tuple[str, float, float]] = []
+    for text, start, end in sorted(hits, key=lambda h: h[1] - h[2]):  # longest first
+        length = end - start
+        if length <= 0 or text not in SPOT_THRESHOLDS:
+            continue
+        busy = sum(max(0.0, min(end, w.end) - max(start, w.start)) for w in words)
+        if busy > (1 - SPOT_FREE_SHARE) * length:
+            continue
+        if any(min(end, e) > max(start, s) for _t, s, e in kept):
+            continue
+        level = frames[
+            int(start * FRAME_RATE) : max(int(end * FRAME_RATE), 1 + int(start * FRAME_RATE))
+        ]
+        if not len(level) or float(level.mean()) < SPOT_LOUDNESS * speech_level:
+            continue
+        kept.append((text, start, end))
+    spotted = []
+    for text, start, end in kept:
+        parts = text.split()
+        step = (end - start) / len(parts)
+        spotted += [
+            Word(part, start + k * step, start + (k + 1) * step, lback=0)
+            for k, part in enumerate(parts)
+        ]
+    return sorted([*words, *spotted], key=lambda w: w.start)
 
 
 def _words(segments: Iterable[object]) -> Iterable[Word]:
@@ -224,14 +309,18 @@ def _words(segments: Iterable[object]) -> Iterable[Word]:
             str(s.word).split("(", 1)[0].lower(),  # type: ignore[attr-defined]
             s.start_frame / FRAME_RATE,  # type: ignore[attr-defined]
             (s.end_frame + 1) / FRAME_RATE,  # type: ignore[attr-defined]
+            int(getattr(s, "lback", 3)),
         )
         for s in segments
     ]
     quiet = {"<s>", "</s>", "<sil>", ""}
-    for n, (text, start, end) in enumerate(segs):
+    restart = False
+    for n, (text, start, end, lback) in enumerate(segs):
         before = segs[n - 1][0] if n else ""
         after = segs[n + 1][0] if n + 1 < len(segs) else ""
         name = text.strip("+")
+        if text == "<s>" and start > 0:
+            restart = True  # a new sentence mid-recording: the decoder left the draft's order
         if text.startswith("++") and (name in HESITATIONS or name in WORD_NOISES):
             # A filler heard as a noise counts between two pauses; inside a run of words it is
             # more often the vowel of a neighbouring word (precision over recall).
@@ -239,9 +328,10 @@ def _words(segments: Iterable[object]) -> Iterable[Word]:
                 parts = name.split("_")
                 step = (end - start) / len(parts)
                 for k, part in enumerate(parts):
-                    yield Word(part, start + k * step, start + (k + 1) * step)
+                    yield Word(part, start + k * step, start + (k + 1) * step, lback=0)
         elif text == "[speech]":
             if before in quiet and after in quiet and end - start <= HESITATION_SECONDS:
-                yield Word("um", start, end)
+                yield Word("um", start, end, lback=0)
         elif text not in _NON_WORDS and not text.startswith("++"):
-            yield Word(text, start, end)
+            yield Word(text, start, end, lback=lback, restart=restart)
+            restart = False

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from course.learner.speech import audio, fillers
-from course.learner.speech.align import align
+from course.learner.speech.align import align, off_draft
 from course.learner.speech.recognizer import Word, transcribe
 from course.speaking import ADVISED_MAX_SECONDS, ADVISED_MIN_SECONDS, WORDS_PER_MINUTE
 
@@ -76,6 +76,7 @@ def analyse_words(
     }
     if draft.strip():
         result["draft"] = align(draft, content).to_dict()
+        result["draft"]["off_draft"] = off_draft(words)
     result["coach"] = _coach(" ".join(content), company)
     return result
 

@@ -75,6 +75,11 @@ def lines(result: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
         said = len(draft["sentences"]) - len(draft["skipped"])
         details = [f"skipped: \u201c{s}\u201d" for s in draft["skipped"]]
         details += [f"said, not in the draft: \u201c{a}\u201d" for a in draft["added"]]
+        details += [
+            f"at {clock(o['at'])}, {o['seconds']:.0f} s that did not follow the draft "
+            f"(heard roughly as \u201c{o['heard']}\u201d)"
+            for o in draft.get("off_draft", [])
+        ]
         rows.append(("Your draft", f"{said} of {len(draft['sentences'])} sentences said", details))
     coach = result.get("coach", {})
     if coach:
