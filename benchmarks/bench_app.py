@@ -2,12 +2,14 @@
 to the figure redrawn.
 
 Run: .venv/bin/python benchmarks/bench_app.py [--runs 3] [--pages 01-aspirations-vs-goals ...]
-Starts `python -m course app` on a throwaway copy of the lessons (the real folders are never
-touched), then opens each lesson and graded exercise in a fresh headless Chromium page (Debian's
-/usr/bin/chromium, or CAK_CHROMIUM) `--runs` times. Reports per page the median seconds to the
-first widget drawn and to the page complete (every widget drawn, Voilà's spinner gone).
-Aim (issue 14): under 3 s to the first widget on this machine. The first visit after start-up
-pays Python's cold imports; it is reported apart.
+[--cold]. Starts `python -m course app` on a throwaway copy of the lessons (the real folders are
+never touched), waits for its pre-heated kernels (one per lesson and exercise, started with the
+app), then opens each lesson and graded exercise in a fresh headless Chromium page (Debian's
+/usr/bin/chromium, or CAK_CHROMIUM), every page once per round, `--runs` rounds, `--pause`
+seconds apart. Reports per page the median seconds to the first widget drawn and to the page
+complete (every widget drawn, Voilà's spinner gone). `--cold` runs the app with --no-preheat:
+every visit starts its own kernel, as before the pools. Aim (issue 14): under 3 s to the first
+widget on this machine. Print `uptime` beside the figures: on 2 shared cores the load moves them.
 
 Then the redraw: in lesson 01 the learner fills in the stepping-stone worksheet; each time the
 number of months changes (and the field is left, which saves it), the seconds until the time
@@ -50,10 +52,12 @@ def _copy(dest: Path) -> Path:
     return dest
 
 
-def _start(root: Path, port: int, log: Path) -> subprocess.Popen:
+def _start(root: Path, port: int, log: Path, cold: bool = False) -> subprocess.Popen:
     env = dict(os.environ, HOME=str(root.parent / "home"))
     env.pop("MPLBACKEND", None)
     command = [sys.executable, "-m", "course", "app", "--no-browser", "--port", str(port)]
+    if cold:
+        command.append("--no-preheat")
     with log.open("w") as out:
         proc = subprocess.Popen(
             [*command, "--root", str(root)], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -69,6 +73,17 @@ def _start(root: Path, port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.3)
     proc.terminate()
     raise SystemExit("the app did not start within 120 s")
+
+
+def _wait_for_pools(log: Path, expected: int, timeout: float = 180) -> float:
+    """Seconds until Voilà's log says every pre-heated kernel has started (and 5 s for imports)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if log.read_text().count("Kernel pool of") >= expected:
+            time.sleep(5)  # each pooled kernel then runs its notebook's imports
+            return time.perf_counter() - start
+        time.sleep(0.5)
+    return time.perf_counter() - start
 
 
 def _visit(browser, url: str) -> tuple[float, float]:
@@ -123,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--redraws", type=int, default=5, help="answers timed to the redrawn figure (default 5)"
     )
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds between two visits (default 1)"
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no pre-heated kernels: every visit starts its kernel (the app before the pools)",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"no Chromium at {CHROMIUM} (set CAK_CHROMIUM)")
@@ -135,9 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
         root = _copy(Path(tmp) / "kit")
         port = _free_port()
+        print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         t0 = time.perf_counter()
-        proc = _start(root, port, Path(tmp) / "app.log")
+        proc = _start(root, port, Path(tmp) / "app.log", args.cold)
         print(f"app answering after {time.perf_counter() - t0:.1f} s")
+        if not args.cold:
+            from course.cli.app import pooled_notebooks
+
+            expected = len(pooled_notebooks(root))
+            ready = _wait_for_pools(Path(tmp) / "app.log", expected)
+            print(f"{expected} pre-heated kernels started after {ready:.1f} s more")
         base = f"http://127.0.0.1:{port}/"
         try:
             with sync_playwright() as p:
@@ -145,11 +175,18 @@ def main(argv: list[str] | None = None) -> int:
                     executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
                 )
                 cold, _ = _visit(browser, base + pages[0][1])
-                print(f"first visit after start-up (cold imports): {cold:.2f} s to a widget")
+                print(f"first visit after start-up: {cold:.2f} s to a widget")
                 firsts = []
+                # In rounds (every page once, then again): a page's pooled kernel is refilled
+                # between two visits, as when a learner comes back to a lesson.
+                runs_by_page: dict[str, list[tuple[float, float]]] = {p[0]: [] for p in pages}
+                for _ in range(args.runs):
+                    for name, path in pages:
+                        runs_by_page[name].append(_visit(browser, base + path))
+                        time.sleep(args.pause)
                 print(f"{'page':40} {'first widget':>12} {'complete':>9}   (median of {args.runs})")
-                for name, path in pages:
-                    runs = [_visit(browser, base + path) for _ in range(args.runs)]
+                for name, _path in pages:
+                    runs = runs_by_page[name]
                     first = statistics.median(r[0] for r in runs)
                     done = statistics.median(r[1] for r in runs)
                     firsts.append(first)
@@ -159,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             proc.terminate()
             proc.wait(30)
+    print("load average after (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     if firsts:
         worst = max(firsts)
         print(

@@ -8,9 +8,12 @@ import argparse
 import base64
 import io
 import json
+import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -129,6 +132,71 @@ def test_voila_parses_the_command_line_the_kit_gives_it(tmp_path):
         str(KIT_TEMPLATE),
         False,
     ]
+
+
+def test_every_lesson_and_exercise_has_a_kernel_started_ahead_and_nothing_else(tmp_path):
+    argv = app.voila_argv(tmp_path, 8123, "127.0.0.1", open_browser=False)
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=0" in argv, "no pool for other notebooks"
+    cold = app.voila_argv(tmp_path, 8123, "127.0.0.1", open_browser=False, preheat=False)
+    assert "--VoilaConfiguration.preheat_kernel=False" in cold
+    assert _args().no_preheat is False
+    pools = app.pools(app.Path(__file__).resolve().parents[1])
+    assert pools.pop("default") == {"pool_size": 0}
+    lessons = [f"notebooks/{lesson.notebook}" for lesson in content.lessons()]
+    assert set(lessons) <= set(pools), "every lesson, named as Voilà names it"
+    assert any(name.startswith("exercises/") for name in pools), "and the graded exercises"
+    assert all(p == {"pool_size": 1} for p in pools.values()), "one kernel each: one learner"
+    assert app.pools(tmp_path) == {"default": {"pool_size": 0}}, "only notebooks that exist"
+
+
+def _page_opens(port: int, before_sending) -> threading.Thread:
+    """A stand-in for Voilà's voila/query socket: runs `before_sending`, then sends the request."""
+    from websockets.sync.server import serve
+
+    def handler(socket) -> None:
+        assert socket.request.path == "/voila/query/kernel-1"
+        before_sending()
+        socket.send(json.dumps({"QUERY_STRING": "from=test"}))
+
+    server = serve(handler, "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    thread.server = server
+    return thread
+
+
+def test_a_pre_heated_kernel_reads_the_answers_when_the_page_opens_not_before(
+    tmp_path, monkeypatch
+):
+    from course.learner import preheat
+    from course.learner.answers import AnswerStore
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(preheat, "_waited", False)
+    for key, value in {
+        "VOILA_PREHEAT": "True",
+        "VOILA_APP_PORT": str(port),
+        "VOILA_KERNEL_ID": "kernel-1",
+        "VOILA_SERVER_URL": "/",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    # The learner answered on an earlier visit after this kernel was started.
+    answers = tmp_path / "01-aspirations-vs-goals.answers.json"
+    page = _page_opens(port, lambda: _answers(answers, {"strengths": "listening"}))
+    try:
+        store = AnswerStore("01-aspirations-vs-goals", tmp_path)
+        assert store.get("strengths") == "listening", "answers read when the page opened"
+        assert os.environ["QUERY_STRING"] == "from=test", "the page's request reaches the kernel"
+        AnswerStore("02-research-the-company", tmp_path)  # only the first store waits
+    finally:
+        page.server.shutdown()
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setattr(preheat, "_waited", False)
+    assert preheat.wait_for_page() is False, "JupyterLab and Voilà's own kernels never wait"
 
 
 def test_the_template_extends_voilas_lab_template_and_loads_nothing_from_the_internet():

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import AnswerError
+from course.learner.preheat import wait_for_page
 
 SCHEMA = 2
 #: Schemas this kit reads: 1 (answers only) and 2 (answers and each exercise's kind).
@@ -152,6 +153,7 @@ class AnswerStore:
         self._changed_kinds: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
         self._seed: int | None = None
+        wait_for_page()  # the learner app's pre-heated kernel: read when the page opens
         self._answers: dict[str, Any] = self._read(quarantine=not self.read_only)
         if self._seed is None:
             self._seed = seed if seed is not None else secrets.randbelow(2**31)

@@ -441,6 +441,14 @@ def test_a_learners_journey_in_the_app(page, app_server: AppServer, lab, lab_roo
     assert "alignment-matrix" in _answers(answers03), "the rating was saved before the redraw"
     print(f"screenshot: {_screenshot(page, 'app-journey-lesson-03-rated')}")
 
+    # Back to lesson 01 on the same app: its page comes from a kernel started ahead, before the
+    # answers above were given, and shows them all the same (read when the page opened).
+    page.goto(app_server.url + lesson01)
+    _wait_drawn(page)
+    goal = page.get_by_label("A stepping-stone goal toward it", exact=False)
+    assert goal.input_value() == "Finish a careers-advice certificate", "answers read on opening"
+    assert "careers-advice certificate" in page.locator(".cak-live").last.inner_text()
+
     # A phone: no sideways scrolling of the page (a wide table may scroll inside its own box).
     page.set_viewport_size(PHONE)
     try:
