@@ -120,7 +120,7 @@ class Learner:
         page.raise_for_status()
         xsrf = self.xsrf()
         headers = {"X-XSRFToken": xsrf, "Content-Type": "application/json"}
-        path = "lessons/01-aspirations-vs-goals.ipynb"
+        path = "notebooks/01-aspirations-vs-goals.ipynb"  # where the hub puts the lessons
         body = {"path": path, "name": path, "type": "notebook", "kernel": {"name": "python3"}}
         r = await loop.run_in_executor(
             None,

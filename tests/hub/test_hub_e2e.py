@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -383,6 +385,19 @@ def test_a_room_of_three_hands_in_through_the_exchange_and_sees_only_its_own_fee
                     for o in others
                     if LEARNERS[o] != LEARNERS[name]
                 )
+                # Back in the app: the fetched exercise is on the landing page with its
+                # progress, and the app's "Download my work" zip holds this learner's answers.
+                lab.page.goto(f"{hub.url}/user/{name}/voila/tree")
+                entry = lab.page.locator(f'[data-lesson="{LESSON}"]')
+                assert "1 of 2 parts started" in entry.inner_text(), entry.inner_text()
+                zipped = lab.page.request.get(f"{hub.url}/user/{name}/kit/my-work.zip")
+                assert zipped.ok and zipped.headers["content-type"] == "application/zip"
+                with zipfile.ZipFile(io.BytesIO(zipped.body())) as archive:
+                    inside = f"{ASSIGNMENT}/{ASSIGNMENT}.answers.json"
+                    assert (
+                        json.loads(archive.read(inside))["answers"]
+                        == json.loads((homes[name] / "exercises" / inside).read_text())["answers"]
+                    )
         finally:
             browser.close()
 
