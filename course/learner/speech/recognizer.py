@@ -5,7 +5,9 @@ pocketsphinx's own English language model is general and, on an interview answer
 draft, so the decoder listens with a small language model built for this attempt: the draft's
 sentences as trigrams, the filler words, and as single words the vocabulary of the kit's own
 content (what the kit's answers, companies and lessons talk about), so words the draft did not
-have can still be heard. benchmarks/speech_eval.py measures the gain; docs/rehearse.md reports it.
+have can still be heard. A second, cheap pass of keyword spotting adds the fillers the decode
+missed where it heard no word. benchmarks/speech_eval.py measures the gain; docs/rehearse.md
+reports it.
 """
 
 from __future__ import annotations
