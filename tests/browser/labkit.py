@@ -284,8 +284,11 @@ _RENDERED = (
   const w = find(path);
   const node = w.content.node;
   const outputs = Array.from(node.querySelectorAll('.jp-OutputArea-output'));
+  // Widgets a cell displayed, not those drawn inside another widget (a live Output part
+  // rebuilds an exercise inside itself: course.learner.live).
   const roots = outputs.filter(o => o.firstElementChild
-                                 && o.firstElementChild.classList.contains('jupyter-widgets'));
+                                 && o.firstElementChild.classList.contains('jupyter-widgets')
+                                 && !o.parentElement.closest('.jupyter-widgets'));
   return {
     // textContent, not innerText: off-screen cells (content-visibility) have no innerText.
     text: outputs.map(o => o.textContent).join(' '),

@@ -60,10 +60,12 @@ def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def mic_browser(answer_wav: Path) -> Iterator[object]:
-    """A Chromium whose microphone plays `answer_wav` (permission granted)."""
-    from playwright.sync_api import sync_playwright
+def mic_browser(chromium, answer_wav: Path) -> Iterator[object]:
+    """A Chromium whose microphone plays `answer_wav` (permission granted).
 
+    Launched from the suite's one Playwright (the `chromium` fixture's): a second
+    sync_playwright() in the same thread fails once the first one's loop is running.
+    """
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
@@ -71,12 +73,11 @@ def mic_browser(answer_wav: Path) -> Iterator[object]:
         f"--use-file-for-fake-audio-capture={answer_wav}",
         "--autoplay-policy=no-user-gesture-required",
     ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = chromium.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture(scope="module")
