@@ -78,6 +78,9 @@ def test_you_know_and_sort_of_only_where_they_fill():
     assert found("you know that i lead") == []
     assert found("a sort of mentor") == []
     assert found("it was sort of hard") == ["sort of"]
+    # A pause breaks "the ... sort of" and "do ... you know": the phrase starts afresh.
+    assert found("the sort of mentor", {1: 0.4}) == ["sort of"]
+    assert found("do you know i lead", {1: 0.4}) == ["you know"]
     assert found("uh er um") == ["uh", "er", "um"]
 
 

@@ -12,6 +12,9 @@ places, because they are ordinary words elsewhere:
   "you know what/how/that/why" are not.
 - "sort of" is a filler unless it names a sort: "a sort of", "the sort of", "what sort of",
   "this sort of", "some sort of" are not.
+
+A pause of PAUSE_BEFORE_LIKE or more before "you know" or "sort of" cuts it from the word
+before: "the ... sort of" and "do ... you know" are fillers.
 """
 
 from __future__ import annotations
@@ -65,10 +68,17 @@ def find(words: Sequence[str], gaps: Sequence[float] | None = None) -> list[tupl
             found.append((i, "like"))
         elif word == "you" and after == "know":
             beyond = words[i + 2] if i + 2 < len(words) else ""
-            if before not in _ASKING_BEFORE and beyond not in _STATING_AFTER:
+            paused = bool(gaps) and gaps[i] >= PAUSE_BEFORE_LIKE  # type: ignore[index]
+            if (paused or before not in _ASKING_BEFORE) and beyond not in _STATING_AFTER:
                 found.append((i, "you know"))
                 i += 1
-        elif word == "sort" and after == "of" and before not in _NOUN_BEFORE:
+        elif (
+            word == "sort"
+            and after == "of"
+            and (
+                before not in _NOUN_BEFORE or (bool(gaps) and gaps[i] >= PAUSE_BEFORE_LIKE)  # type: ignore[index]
+            )
+        ):
             found.append((i, "sort of"))
             i += 1
         i += 1
