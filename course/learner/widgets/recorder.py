@@ -95,6 +95,8 @@ def attempts_figure(attempts: Sequence[Mapping[str, Any]]) -> tuple[Any, str]:
             if points:
                 ax.plot(*zip(*points, strict=True), color=colour, lw=2.5, marker="o", ms=8)
             ax.set_title(title)
+            # From zero (and the score to its maximum): a change reads at its true size.
+            ax.set_ylim(bottom=0, top=18 if key == "score" else None)
             ax.set_xticks(numbers or [1])
             ax.set_xlim(0.5, max(len(numbers), 1) + 0.5)
         for ax in axes[1]:
@@ -109,7 +111,8 @@ def describe_attempts(attempts: Sequence[Mapping[str, Any]]) -> str:
         return "No attempts yet."
     parts = [
         f"attempt {n}: {a.get('seconds', 0):.0f} s, {a.get('wpm', 0)} words a minute, "
-        f"{a.get('fillers', 0)} fillers, coach {a.get('score', '?')} of 18"
+        f"{a.get('fillers', 0)} filler{'' if a.get('fillers', 0) == 1 else 's'}, "
+        f"coach {a.get('score', '?')} of 18"
         for n, a in enumerate(attempts, 1)
     ]
     return "Rehearsal attempts (shaded bands are the aims): " + "; ".join(parts) + "."
