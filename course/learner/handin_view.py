@@ -36,35 +36,15 @@ def download_button(start: str | os.PathLike[str] | None = None) -> Any:
     `start` is where to look for the kit folder (default: the notebook's folder). Returns an
     ipywidgets VBox with `.button`, `.output`, `.make` and `.html` (the HTML last shown).
     """
-    import ipywidgets as W
+    from course.learner.widgets.action import action_button  # ipywidgets: only when shown
 
-    button = W.Button(
-        description="Download my work",
-        icon="download",
-        button_style="primary",
-        tooltip="Pack your graded exercises and answers into one zip to hand in",
-        layout=W.Layout(width="auto"),
-    )
-    output = W.Output()
-
-    def show(html: str, text: str) -> None:
-        box.html = html
-        output.outputs = (
-            {
-                "output_type": "display_data",
-                "data": {"text/html": html, "text/plain": text},
-                "metadata": {},
-            },
-        )
-
-    def make(_button: Any = None) -> None:
+    def act() -> tuple[str, str]:
         try:
             root = find_root(start)
             saved = write_zip(root)
         except HandInError as exc:
             message = str(exc)[:1].upper() + str(exc)[1:]  # a sentence, not a command's error
-            show(f'<div class="cak-warn">{escape(message)}</div>', message)
-            return
+            return f'<div class="cak-warn">{escape(message)}</div>', message
         data = saved.read_bytes()
         stamp = datetime.now().strftime("%H:%M")
         where = (
@@ -72,12 +52,15 @@ def download_button(start: str | os.PathLike[str] | None = None) -> Any:
             "to your facilitator as your hand-in."
         )
         link = download_link_html(data) if len(data) <= MAX_LINK_BYTES else ""
-        show(
+        return (
             f"<div>Your work, packed at {stamp}: {link}<br><small>{where}</small></div>",
             f"Your work, packed at {stamp}, is saved as {saved}.",
         )
 
-    button.on_click(make)
-    box = W.VBox([button, output], layout=W.Layout(align_items="flex-start"))
-    box.button, box.output, box.make, box.html = button, output, make, ""
-    return box
+    return action_button(
+        "Download my work",
+        "download",
+        "primary",
+        "Pack your graded exercises and answers into one zip to hand in",
+        act,
+    )

@@ -191,44 +191,22 @@ def prep_sheet_button(folder: str | os.PathLike[str] = ".", with_zip: bool = Tru
     `.button` and `.output`; `.html` is the HTML last shown (tests click `box.button.click()`
     and read `box.html`).
     """
-    import ipywidgets as W
+    from course.learner.widgets.action import action_button  # ipywidgets: only when shown
 
-    button = W.Button(
-        description="Make my prep sheet",
-        icon="file-text-o",
-        button_style="success",
-        tooltip="Gather your answers from every lesson on one printable page",
-        layout=W.Layout(width="auto"),
-    )
-    # An Output, not an HTML widget: its HTML goes through JupyterLab's renderer, which turns a
-    # relative link into the server's files/<path> URL, makes a click open the file, and styles
-    # links as links. (An HTML widget does none of that: its links showed as plain text.) The
-    # output is set through `.outputs`, which works from a click callback and without a kernel.
-    output = W.Output()
-
-    def show(html: str, text: str) -> None:
-        box.html = html
-        output.outputs = (
-            {
-                "output_type": "display_data",
-                "data": {"text/html": html, "text/plain": text},
-                "metadata": {},
-            },
-        )
-
-    def make(_button: Any = None) -> None:
+    def act() -> tuple[str, str]:
         try:
             page, packed = write_prep_sheet(folder, Path(folder) / "prep-sheet.html", zip=with_zip)
         except KitError as exc:
-            show(
+            return (
                 pages.render(BUTTON, error=str(exc)).strip(),
                 f"Could not make the prep sheet: {exc}",
             )
-            return
-        show(*_written(folder, page, packed))
+        return _written(folder, page, packed)
 
-    button.on_click(make)
-    # Children keep their own width (a VBox stretches them to the cell's full width).
-    box = W.VBox([button, output], layout=W.Layout(align_items="flex-start"))
-    box.button, box.output, box.make, box.html = button, output, make, ""
-    return box
+    return action_button(
+        "Make my prep sheet",
+        "file-text-o",
+        "success",
+        "Gather your answers from every lesson on one printable page",
+        act,
+    )
