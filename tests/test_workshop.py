@@ -180,3 +180,24 @@ def test_formgrader_answers_on_the_workshop(workshop):
     done = run_kit("formgrader", "--workshop", str(workshop), "--check", "--port", "18931")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "formgrader answered" in done.stdout
+
+
+def test_a_workshop_whose_config_names_the_old_module_paths_still_grades(workshop, tmp_path):
+    """Workshops written before the layers moved name `course.preprocessors.*`: still graded."""
+    import shutil
+
+    old = tmp_path / "old-ws"
+    shutil.copytree(workshop, old)
+    config = old / "nbgrader_config.py"
+    text = config.read_text(encoding="utf-8")
+    assert "course.grader.preprocessors." in text
+    config.write_text(text.replace("course.grader.preprocessors.", "course.preprocessors."))
+    ws = open_workshop(old)
+    answers = keys.solution_answers(ws.source_notebook(A01))
+    shutil.rmtree(old / "submitted", ignore_errors=True)
+    demo.simulate_submission(ws.release_notebook(A01), ws.submission("bo", A01), answers)
+    done = run_kit("grade", "--workshop", str(old), "--quiet")
+    record = json.loads((old / "results" / "bo.json").read_text(encoding="utf-8"))
+    assert record["assignments"][A01]["score"] == 12.0, done.stdout + done.stderr[-2000:]
+    flags = json.loads((old / "flags.json").read_text(encoding="utf-8"))
+    assert not any(A01 in f for f in flags.get("bo", [])), flags["bo"]
