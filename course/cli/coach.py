@@ -83,6 +83,20 @@ def render_report(feedback: Any, explain: bool = False) -> str:
     return "\n".join(lines)
 
 
+def company_from_file(path: str | None) -> tuple[dict[str, Any] | None, str]:
+    """(profile, "") from a company YAML file, (None, "") without one, or (None, why not)."""
+    if not path:
+        return None, ""
+    from course.learner.content import ContentError, load_company
+
+    try:
+        return load_company(path).as_mapping(), ""
+    except ContentError as exc:
+        return None, str(exc)
+    except OSError as exc:  # e.g. a directory given as the profile
+        return None, f"{path}: cannot be read: {exc.strerror or exc.__class__.__name__}"
+
+
 def run(args: argparse.Namespace) -> int:
     from course.coach import analyze
 
@@ -92,19 +106,10 @@ def run(args: argparse.Namespace) -> int:
         reason = exc.strerror or exc.__class__.__name__
         print(f"coach: cannot read the draft {args.file!r}: {reason}", file=sys.stderr)
         return 2
-    company = None
-    if args.company_file:
-        from course.learner.content import ContentError, load_company
-
-        try:
-            company = load_company(args.company_file).as_mapping()
-        except ContentError as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
-        except OSError as exc:  # e.g. a directory given as the profile
-            reason = exc.strerror or exc.__class__.__name__
-            print(f"{args.company_file}: cannot be read: {reason}", file=sys.stderr)
-            return 2
+    company, problem = company_from_file(args.company_file)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     feedback = analyze(text, company)
     if args.json:
         print(json.dumps(feedback.to_dict(), indent=2, ensure_ascii=False))

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from course.cli.coach import company_from_file, read_draft
+
 NAME = "rehearse"
 HELP = (
     "transcribe a recorded answer (WAV) on this machine: duration, pace, pauses, fillers, the "
@@ -39,27 +41,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     draft = ""
     if args.draft:
-        from course.cli.coach import read_draft
-
         try:
             draft = read_draft(args.draft)
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
             print(f"rehearse: cannot read the draft {args.draft!r}: {reason}", file=sys.stderr)
             return 2
-    company = None
-    if args.company_file:
-        from course.learner.content import ContentError, load_company
-
-        try:
-            company = load_company(args.company_file).as_mapping()
-        except ContentError as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            print(f"{args.company_file}: cannot be read: {reason}", file=sys.stderr)
-            return 2
+    company, problem = company_from_file(args.company_file)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         result = analyse(args.audio, draft, company)
     except SpeechUnavailable as exc:
