@@ -786,6 +786,7 @@ def test_empty_draft_reads_as_missing() -> None:
     assert fb.words == 0 and fb.seconds == 0.0
     assert {"too_short", "no_aspiration"} <= set(fb.flags)
     assert fb.concision == 1 and fb.aspiration == 1
+    assert fb.score == 6 and set(fb.why) == {"nothing written yet"}
 
 
 def test_one_megabyte_is_fast_and_counts_every_word() -> None:

@@ -82,7 +82,9 @@ def read(text: Any, company: Any = None) -> Reading:
 
 
 def _score(r: Reading) -> tuple[dict[str, int], dict[str, str]]:
-    """The six levels and a reason for each."""
+    """The six levels and a reason for each (all 1 when nothing is written yet)."""
+    if not r.words:
+        return {c: 1 for c in CRITERIA}, {c: "nothing written yet" for c in CRITERIA}
     found = {"aspiration": criteria.aspiration(r)}
     found["alignment"] = criteria.alignment(r)
     found["relevance"] = criteria.relevance(r)
