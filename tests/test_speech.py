@@ -145,6 +145,31 @@ def test_speech_the_decoder_could_not_fit_to_the_draft_is_reported_off_draft():
     assert result["draft"]["off_draft"] == [stretch]
 
 
+def test_misheard_draft_speech_that_takes_the_drafts_time_is_not_reported_off_draft():
+    from course.learner.speech.align import off_draft
+
+    words = tokens(DRAFT)
+    first, second, third = (len(tokens(s)) for s in sentences(DRAFT))
+
+    def said(texts: list[str], start: float, lback: int = 3) -> list[Word]:
+        return [Word(w, start + n * 0.4, start + n * 0.4 + 0.3, lback) for n, w in enumerate(texts)]
+
+    # Draft words 6 to 13 heard as 8 lone words in their own time: misheard, not new.
+    garble = ["team", "the", "first", "lead", "i", "builds", "a", "year"]
+    misheard = [*said(words[:6], 0), *said(garble, 2.4, 1), *said(words[14:], 5.6)]
+    assert len(off_draft(misheard)) == 1  # without the draft: a run of lone words
+    assert off_draft(misheard, DRAFT) == []
+    # The same garble said in place of the whole second sentence: it replaced the draft.
+    replaced = [
+        *said(words[:first], 0),
+        *said(garble, first * 0.4, 1),
+        *said(words[first + second :], (first + 8) * 0.4),
+    ]
+    (stretch,) = off_draft(replaced, DRAFT)
+    assert stretch["heard"] == " ".join(garble)
+    assert third and analyse_words(replaced, DRAFT)["draft"]["skipped"] == [sentences(DRAFT)[1]]
+
+
 def test_a_spotted_filler_counts_only_where_the_decode_heard_speech_but_no_word():
     import numpy as np
 

@@ -76,7 +76,7 @@ def analyse_words(
     }
     if draft.strip():
         result["draft"] = align(draft, content).to_dict()
-        result["draft"]["off_draft"] = off_draft(words)
+        result["draft"]["off_draft"] = off_draft(words, draft)
     result["coach"] = _coach(" ".join(content), company)
     return result
 
