@@ -34,6 +34,16 @@ FAIRNESS_TARGET = 1.0
 RESAMPLES = 2000
 SEED = 13
 GAMING_MAX = 11
+#: The files of each split. The first frozen holdout (70 drafts, reported when issue 13 was
+#: first handed in) was retired to development once a second, larger holdout had been written
+#: blind (holdout2/, 150 drafts, 5 per persona and band): see the README.
+SPLIT_FILES = {
+    "dev": ("dev.yaml", "dev-retired-holdout.yaml"),
+    "holdout": tuple(f"holdout2/{p.name}" for p in sorted((EVAL / "holdout2").glob("*.yaml"))),
+}
+#: Labelled sentences; each entry says whether it is holdout. Those from the retired holdout's
+#: drafts are development now; the holdout's come from holdout2/'s drafts and new text.
+SENTENCE_FILES = ("sentences.yaml", "sentences-holdout2.yaml")
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 
 
@@ -161,6 +171,12 @@ class SetReport:
             out[band(hand)][r["persona"]].append(sum(r["coach"].values()) - hand)
         return out
 
+    def cell_sizes(self) -> str:
+        """The smallest and largest number of drafts in a band-persona cell, as "4 to 7"."""
+        sizes = [len(v) for per in self.cells().values() for v in per.values()] or [0]
+        low, high = min(sizes), max(sizes)
+        return f"{low}" if low == high else f"{low} to {high}"
+
     def fairness_spread(self, reps: int = RESAMPLES, seed: int = SEED) -> dict[str, float]:
         """How far the gap can be trusted with 4 to 7 drafts a cell.
 
@@ -229,7 +245,7 @@ def evaluate(split: str) -> SetReport:
     """Score every draft of one split ("dev" or "holdout") and the gaming set."""
     report = SetReport(split)
     profiles = companies()
-    for d in load(f"{split}.yaml", "drafts"):
+    for d in (d for name in SPLIT_FILES[split] for d in load(name, "drafts")):
         fb = coach.analyze(d["text"], profiles.get(d.get("company")))
         report.rows.append(
             {
@@ -243,7 +259,7 @@ def evaluate(split: str) -> SetReport:
         )
     for g in load("gaming.yaml", "drafts"):
         report.gaming[g["id"]] = coach.analyze(g["text"], profiles.get(g.get("company"))).score
-    for s in load("sentences.yaml", "sentences"):
+    for s in (s for name in SENTENCE_FILES for s in load(name, "sentences")):
         if bool(s.get("holdout", False)) == (split == "holdout"):
             got = coach.analyze(s["text"], profiles.get(s.get("company"))).sentences
             move = got[0]["move"] if got else "other"
@@ -271,7 +287,7 @@ def lines(r: SetReport, verbose: bool = False) -> list[str]:
     ]
     spread = r.fairness_spread()
     out.append(
-        f"  the gap with 4 to 7 drafts a cell: 90% bootstrap interval {spread['low']:.2f} to "
+        f"  the gap with {r.cell_sizes()} drafts a cell: 90% bootstrap interval {spread['low']:.2f} to "
         f"{spread['high']:.2f}; a coach with no persona effect would show {spread['null']:.2f} "
         f"(median of {RESAMPLES} shuffles of persona within band; p = {spread['p']:.2f})"
     )

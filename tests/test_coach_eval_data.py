@@ -1,7 +1,7 @@
 """The coach evaluation set is well formed: enough drafts, personas and companies, levels in range.
 
 Reads tests/data/coach/eval/ (see its README.md). This checks the data's shape only; it never runs
-the coach, so reading holdout.yaml here tunes nothing.
+the coach, so reading the holdout (holdout2/) here tunes nothing.
 """
 
 from __future__ import annotations
@@ -33,15 +33,16 @@ PERSONAS = {
 }  # fmt: skip
 
 
-def load(name: str) -> Any:
+def load(name: str | Path) -> Any:
     """One YAML file of the evaluation set."""
     return yaml.safe_load((EVAL / name).read_text("utf-8"))
 
 
-DEV = load("dev.yaml")["drafts"]
-HOLDOUT = load("holdout.yaml")["drafts"]
+#: Development: dev.yaml and the retired first holdout (ids h-); the frozen holdout: holdout2/.
+DEV = load("dev.yaml")["drafts"] + load("dev-retired-holdout.yaml")["drafts"]
+HOLDOUT = [d for p in sorted((EVAL / "holdout2").glob("*.yaml")) for d in load(p)["drafts"]]
 GAMING = load("gaming.yaml")["drafts"]
-SENTENCES = load("sentences.yaml")["sentences"]
+SENTENCES = load("sentences.yaml")["sentences"] + load("sentences-holdout2.yaml")["sentences"]
 EXTRA = load("companies.yaml")["companies"]
 SHIPPED = {p.stem for p in (ROOT / "course/content/companies").glob("*.yaml")}
 COMPANIES = SHIPPED | set(EXTRA)
@@ -55,8 +56,8 @@ def band(draft: dict[str, Any]) -> str:
 
 def test_counts() -> None:
     drafts = DEV + HOLDOUT
-    assert len(drafts) >= 200
-    assert len(HOLDOUT) >= 60
+    assert len(drafts) >= 350
+    assert len(HOLDOUT) >= 150
     assert len({d["persona"] for d in drafts}) >= 10
     assert len({d["company"] for d in drafts}) >= 6
     assert len(GAMING) >= 25
@@ -68,8 +69,8 @@ def test_ids_unique_and_holdout_disjoint() -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
     assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
-    assert all(d["id"].startswith("h-") for d in HOLDOUT)
-    assert all(d["id"].startswith("d-") for d in DEV)
+    assert all(d["id"].startswith("h2-") for d in HOLDOUT)
+    assert all(d["id"].startswith(("d-", "h-")) for d in DEV)
 
 
 @pytest.mark.parametrize("draft", DEV + HOLDOUT, ids=lambda d: d["id"])
@@ -95,6 +96,13 @@ def test_every_persona_in_every_band(split: str) -> None:
         seen[d["persona"]].add(band(d))
     assert set(seen) == PERSONAS
     assert {p: b for p, b in seen.items() if b != {"weak", "middling", "strong"}} == {}
+
+
+def test_holdout_cells_hold_five_drafts_each() -> None:
+    """The fairness gap compares personas within a band: every cell of the frozen holdout has
+    five drafts, so no persona's mean rests on two or three."""
+    cells = Counter((d["persona"], band(d)) for d in HOLDOUT)
+    assert len(cells) == 30 and set(cells.values()) == {5}
 
 
 def test_extra_companies_have_the_shipped_shape() -> None:
