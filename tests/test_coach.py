@@ -1233,10 +1233,23 @@ def test_drive_said_in_plain_words_counts(sentence: str) -> None:
 
 
 def test_a_short_sentence_of_what_you_did_is_an_example_but_a_cv_line_is_not() -> None:
-    did = coach.analyze("I managed a small supermarket in Romania for four years.", HARBOURLINE)
-    was = coach.analyze("I was a supervisor at a supermarket for four years.", HARBOURLINE)
+    aim = " One day I want to lead a rail maintenance crew."
+    managed = "I managed a small supermarket in Romania for four years."
+    did = coach.analyze(managed + aim, HARBOURLINE)
+    was = coach.analyze("I was a supervisor at a supermarket for four years." + aim, HARBOURLINE)
     assert did.authenticity == 3
     assert was.authenticity == 2
+
+
+def test_an_example_that_backs_no_aim_for_the_role_is_not_authenticity_3() -> None:
+    """Hand levellers never gave authenticity 3 to a draft with no direction that never reaches
+    the role's work (0 of 53 development drafts): the detail backs nothing in the answer."""
+    alone = coach.analyze("I managed a small supermarket in Romania for four years.", HARBOURLINE)
+    complaint = coach.analyze(
+        "I've worked in a warehouse for six years and the managers there are useless.", HARBOURLINE
+    )
+    assert alone.authenticity == 2 and "backs no aim" in alone.why[4]
+    assert complaint.authenticity == 2
 
 
 @pytest.mark.parametrize(

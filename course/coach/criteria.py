@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from course.coach.moves import Sentence
 from course.coach.profile import Profile
+from course.coach.text import stems
 from course.coach.vocab import OTHER, P
 from course.speaking import (
     RAMBLING_SECONDS,
@@ -140,13 +141,28 @@ def alignment(r: Reading) -> tuple[int, str]:
     return 1, "nothing specific to this company"
 
 
+#: Moves that say something about the work ahead (a past example does not touch this role's work
+#: on its own; any sentence stating an intention may).
+_WORK_MOVES = frozenset({"aspiration", "goal", "skills", "contribution", "company"})
+#: Job stems too common to show the role's work ("work", "working").
+_COMMON_JOB_STEMS = frozenset({"work", "job", "role", "team"})
+
+
 def _on_topic(r: Reading) -> bool:
-    """The draft says something about this role or company, not only what it avoids."""
-    if r.profile is not None and (len(r.profile.job & r.stems) >= 2 or r.company_hits):
+    """The draft says something about this role's work or the company's, in a sentence that
+    looks ahead: a tie to the company, how the role builds skills, or an aim or goal in the
+    role's own words ("I want to be an electrician" alone never touches the work)."""
+    if r.company_hits or r.builds:
         return True
-    if r.profile is None and r.company_hits:
-        return True
-    return r.builds
+    if r.profile is None:
+        return False
+    job = r.profile.job - _COMMON_JOB_STEMS
+    # A short answer must name the work plainly (two of its words); a fuller one, once.
+    need = 1 if r.seconds >= TOO_SHORT_SECONDS else 2
+    return any(
+        (s.move in _WORK_MOVES or s.find("intent")) and len(job & stems(s.text)) >= need
+        for s in r.sentences
+    )
 
 
 def relevance(r: Reading) -> tuple[int, str]:
@@ -196,7 +212,8 @@ def authenticity(r: Reading) -> tuple[int, str]:
         return 1, "stock phrases only, with nothing from your own past"
     if stock >= 2:
         return 2, "plausible but generic: stock phrases"
-    if not any(s.example for s in r.sentences):
+    # An example told inside a digression (a complaint, the pay) backs nothing in the answer.
+    if not any(s.example and s.move != "digression" for s in r.sentences):
         return 2, "plausible but generic: no example from your past"
     return 3, "specific and backed by a real example"
 

@@ -142,6 +142,8 @@ def future(s: Sentence) -> tuple[str, bool]:
         return ("weak" if in_field else "title" if title else "vague"), long
     if stated and (s.find("deadline") or s.find("measure")):
         return "goal", long
+    if stated and s.find("work_in"):
+        return ("hedged" if s.find("hedges") else "weak"), long  # "I'd like to work in editing"
     return "", long
 
 

@@ -91,6 +91,10 @@ def _score(r: Reading) -> tuple[dict[str, int], dict[str, str]]:
     found["confidence"] = criteria.confidence(r)
     found["authenticity"] = criteria.authenticity(r)
     found["concision"] = criteria.concision(r, found["aspiration"][0])
+    if found["aspiration"][0] == 1 and found["relevance"][0] <= 2 and found["authenticity"][0] == 3:
+        # A detail from the past that backs no aim and never reaches this role's work is
+        # believable, but it makes the answer no more the candidate's own (rubric level 2).
+        found["authenticity"] = (2, "plausible, but your example backs no aim for this role")
     return {c: found[c][0] for c in CRITERIA}, {c: found[c][1] for c in CRITERIA}
 
 
