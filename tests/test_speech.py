@@ -193,6 +193,36 @@ def test_a_spotted_filler_counts_only_where_the_decode_heard_speech_but_no_word(
     assert fillers.find([w.text for w in merged]) == [(2, "um")]
 
 
+def test_fillers_heard_outside_the_model_too_short_or_back_to_back_are_dropped_or_joined():
+    from course.learner.speech.recognizer import MIN_SECONDS, tidy
+
+    words = [
+        Word("i", 0.1, 0.4),
+        Word("um", 0.6, 0.72, lback=0),
+        Word("um", 0.74, 0.9, lback=0),  # straight after the first: one drawn-out "um"
+        Word("lead", 1.2, 1.5),
+        Word("er", 1.8, 1.8 + MIN_SECONDS["er"] / 2, lback=0),  # too short: a vowel nearby
+        Word("teams", 2.1, 2.5),
+        Word("er", 3.0, 3.3, lback=0),
+        Word("um", 3.8, 4.0, lback=0),  # half a second later: a second hesitation
+        Word("like", 4.3, 4.35, lback=2),  # a word of the language model: never dropped
+    ]
+    kept = tidy(words)
+    assert [w.text for w in kept] == ["i", "um", "lead", "teams", "er", "um", "like"]
+    assert (kept[1].start, kept[1].end) == (0.6, 0.9)
+
+
+@needs_speech
+def test_the_attempts_dictionary_has_the_british_fillers(tmp_path):
+    from course.learner.speech.recognizer import VARIANTS, _language_model
+
+    _lm, dictionary, _noises = _language_model("It was a sort of test.", tmp_path, "draft")
+    lines = dictionary.read_text(encoding="utf-8").splitlines()
+    assert "sort S AO R T" in lines
+    for word, phones in VARIANTS.items():
+        assert any(line.startswith(f"{word}(") and line.endswith(phones[0]) for line in lines)
+
+
 # --------------------------------------------------------------------------- the analysis
 
 
