@@ -200,12 +200,31 @@ def solution_runs(tmp: Path, submitted: Path) -> dict[str, Any]:
     return executed
 
 
+#: The learners handed in below besides full (tests/test_roster_gaps.py tests folders on no roster).
+ON_ROSTER = {
+    "blank",
+    "partial",
+    "edited",
+    "deleted",
+    "standin",
+    "loop",
+    "stubborn",
+    "rewriter",
+    "badjson",
+    "wrongtypes",
+    "noanswers",
+}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("grading")
     workshop = tmp / "workshop"
     roster = tmp / "roster.csv"
-    roster.write_text("id,first_name,last_name\nfull,Full,Marks\nabsent,Absent,Learner\n")
+    roster.write_text(
+        "id,first_name,last_name\nfull,Full,Marks\nabsent,Absent,Learner\n"
+        + "".join(f"{learner}\n" for learner in sorted(ON_ROSTER))  # none is "not on the roster"
+    )
     done = run_kit(
         "workshop", "init", str(workshop), "--roster", str(roster), "--timeout", str(CELL_TIMEOUT)
     )

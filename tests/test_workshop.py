@@ -104,7 +104,7 @@ def test_a_hand_in_from_someone_not_on_the_roster_is_refused_and_listed(workshop
     done = run_kit("grade", "--workshop", str(workshop), "--from", str(archive), "--quiet")
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Not taken in" in done.stdout and "'zed' is not on the roster" in done.stdout
-    assert "roster --update" in done.stdout
+    assert "roster DIR --update" in done.stdout
     assert "zed" not in open_workshop(workshop).roster()
     assert not (workshop / "submitted" / "zed").exists()
 

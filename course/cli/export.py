@@ -22,13 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: `python -m course --help` imports every command module.
-    from course.facilitator.export import export
+    from course.facilitator.export import export_grades
 
-    path = export(args.workshop, args.format, args.output)
+    done = export_grades(args.workshop, args.format, args.output)
+    path = done.path
     how = {
         "canvas": "Canvas: Grades > Import, choose this file; rows match by SIS User ID.",
         "moodle": "Moodle: Grades > Import > CSV file; map from 'Email address' (or Username).",
         "csv": "A table: one row per learner, a column per assignment, the total.",
     }[args.format]
     print(f"Wrote {path}\n{how}")
+    for line in done.notes():
+        print(line)
     return 0

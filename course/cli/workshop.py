@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return _exercises(args)
     from course.grader.workshop import (
         CELL_TIMEOUT,
+        folder_learners,
         init,
         read_roster,
         roster_changes,
@@ -66,14 +67,16 @@ def run(args: argparse.Namespace) -> int:
         cell_timeout=args.timeout or CELL_TIMEOUT,
         exercises=args.exercises,
     )
-    roster = workshop.roster()
+    graded_only = folder_learners(workshop)  # graded from a folder, on no roster
+    roster = [i for i in workshop.roster() if i not in graded_only]
     print(
         f"Workshop ready in {workshop.root}: {_count(len(workshop.assignments()), 'assignment')}, "
         f"{_count(len(roster), 'learner')} on the roster."
     )
     print(f"Exercises that count: {', '.join(workshop.exercises())}.")
     if wanted is not None:
-        extra = roster_changes(roster_entries(workshop), wanted)["removed"]
+        listed = [e for e in roster_entries(workshop) if e["id"] not in graded_only]
+        extra = roster_changes(listed, wanted)["removed"]
         if extra:
             print(
                 f"Still on the roster but not in {args.roster}: {', '.join(extra)}. To remove "
@@ -91,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _roster(args: argparse.Namespace) -> int:
     from course.grader.workshop import (
+        folder_learners,
         open_workshop,
         read_roster,
         roster_entries,
@@ -112,7 +116,8 @@ def _roster(args: argparse.Namespace) -> int:
             elif changes["renamed"] or changes["removed"]:
                 print("Grade again to bring grades.csv and the report up to date.")
     else:
-        entries = roster_entries(workshop)
+        graded_only = folder_learners(workshop)  # graded from a folder, on no roster
+        entries = [e for e in roster_entries(workshop) if e["id"] not in graded_only]
         print(f"{_count(len(entries), 'learner')} on the roster of {workshop.root}:")
         for entry in entries:
             name = f"{entry.get('first_name', '')} {entry.get('last_name', '')}".strip()
@@ -120,7 +125,7 @@ def _roster(args: argparse.Namespace) -> int:
     unlisted = unlisted_folders(workshop)
     if unlisted:
         print(
-            f"Hand-in folders not on the roster (not graded as anyone on it): "
+            f"Hand-in folders not on the roster (graded all the same, and flagged): "
             f"{', '.join(unlisted)}. Rename the folder or fix the roster."
         )
     return 0

@@ -15,6 +15,11 @@ row per learner:
 - csv: learner id, first name, last name, email, one column per assignment, total, out of.
 
 Every file is UTF-8 with a byte-order mark, so Excel shows 'Chloé' as written.
+
+A learner graded only from a folder in submitted/ that no roster names is not on the roster: the
+LMS has no one to match them to, so the Canvas and Moodle files leave them out, the csv table
+keeps them with "not on the roster" in a last column, and `export_grades` says who and what to
+do (the words `grade` prints). Their grades stay in grades.csv and the gradebook.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ import csv
 import io
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
 
-__all__ = ["FORMATS", "Gradebook", "export", "read_grades", "render"]
+__all__ = ["FORMATS", "Exported", "Gradebook", "export", "export_grades", "read_grades", "render"]
 
 FORMATS = ("canvas", "moodle", "csv")
 
@@ -42,11 +48,17 @@ class Gradebook:
         assignments: list[str],
         scores: dict[tuple[str, str], float],
         maxima: dict[str, float],
+        unlisted: Iterable[str] = (),
     ):
         self.learners = learners
         self.assignments = assignments
         self.scores = scores
         self.maxima = maxima
+        self.unlisted = sorted(unlisted)  # graded, but not on the roster
+
+    def listed(self) -> list[dict[str, str]]:
+        """The learners on the roster: the ones an LMS can match."""
+        return [learner for learner in self.learners if learner["id"] not in self.unlisted]
 
     def score(self, learner: str, assignment: str) -> float | None:
         return self.scores.get((learner, assignment))
@@ -75,7 +87,7 @@ def read_grades(
     """The grades of nbgrader's CSV export (any encoding Excel leaves), with the roster's names.
 
     A learner on the roster with no row gets blanks; a learner in grades.csv not on the roster
-    keeps the names grades.csv gives.
+    keeps the names grades.csv gives, and is listed as not on it (when a roster is given).
     """
     path = Path(grades_csv)
     if not path.is_file():
@@ -117,7 +129,9 @@ def read_grades(
         if most is not None:
             maxima[assignment] = max(most, maxima.get(assignment, 0.0))
     ordered = [learners[k] for k in sorted(learners)]
-    return Gradebook(ordered, sorted(assignments), scores, maxima)
+    listed = {entry["id"] for entry in roster or []}
+    unlisted = [k for k in learners if listed and k not in listed]
+    return Gradebook(ordered, sorted(assignments), scores, maxima, unlisted)
 
 
 def _canvas(book: Gradebook) -> list[list[str]]:
@@ -131,7 +145,7 @@ def _canvas(book: Gradebook) -> list[list[str]]:
         *(_shown(book.maxima.get(a)) for a in book.assignments),
     ]
     rows = [header, points]
-    for learner in book.learners:
+    for learner in book.listed():
         first, last = learner.get("first_name", ""), learner.get("last_name", "")
         student = f"{last}, {first}" if first and last else (first or last or learner["id"])
         rows.append(
@@ -150,7 +164,7 @@ def _canvas(book: Gradebook) -> list[list[str]]:
 def _moodle(book: Gradebook) -> list[list[str]]:
     header = ["Email address", "Username", "ID number", "First name", "Last name"]
     rows = [header + list(book.assignments)]
-    for learner in book.learners:
+    for learner in book.listed():
         rows.append(
             [
                 learner.get("email", ""),
@@ -166,7 +180,8 @@ def _moodle(book: Gradebook) -> list[list[str]]:
 
 def _plain(book: Gradebook) -> list[list[str]]:
     header = ["learner", "first name", "last name", "email", *book.assignments, "total", "out of"]
-    rows = [header]
+    note = ["note"] if book.unlisted else []  # a column only when someone needs it
+    rows = [header + note]
     most = sum(book.maxima.get(a, 0.0) for a in book.assignments)
     for learner in book.learners:
         got = [book.score(learner["id"], a) for a in book.assignments]
@@ -179,6 +194,7 @@ def _plain(book: Gradebook) -> list[list[str]]:
                 *(_shown(g) for g in got),
                 _shown(sum(g for g in got if g is not None)),
                 _shown(most),
+                *(["not on the roster" if learner["id"] in book.unlisted else ""] if note else []),
             ]
         )
     return rows
@@ -194,20 +210,57 @@ def render(book: Gradebook, format: str) -> str:
     return out.getvalue()
 
 
-def export(
+@dataclass
+class Exported:
+    """What `export_grades` wrote, and the learners not on the roster with what to do."""
+
+    path: Path
+    format: str
+    unlisted: dict[str, str] = field(default_factory=dict)  # id -> what to do
+
+    def notes(self) -> list[str]:
+        """Plain lines for the terminal: who is not on the roster, where they went, what to do."""
+        if not self.unlisted:
+            return []
+        where = (
+            "in the table, marked 'not on the roster'"
+            if self.format == "csv"
+            else f"left out of this file: {self.format.capitalize()} has no one to match them to"
+        )
+        lines = [f"Not on the roster ({where}; their grades stay in grades.csv):"]
+        return lines + [
+            f"  - {advice}, then grade and export again" for advice in self.unlisted.values()
+        ]
+
+
+def export_grades(
     root: str | os.PathLike[str], format: str, output: str | os.PathLike[str] | None = None
-) -> Path:
-    """Write the workshop's grades for an LMS; return the file (default DIR/grades-FORMAT.csv)."""
+) -> Exported:
+    """Write the workshop's grades for an LMS (default DIR/grades-FORMAT.csv); say what it did."""
     from course.grader.grading import export_csv
-    from course.grader.workshop import open_workshop, roster_entries
+    from course.grader.intake import not_on_roster
+    from course.grader.workshop import folder_learners, open_workshop, roster_entries
 
     workshop = open_workshop(root)
     # grades.csv again from the gradebook as it is now (hand grades included), set exercises only
     export_csv(workshop)
-    book = read_grades(workshop.root / "grades.csv", roster_entries(workshop))
+    unlisted = folder_learners(workshop)
+    roster = [entry for entry in roster_entries(workshop) if entry["id"] not in unlisted]
+    book = read_grades(workshop.root / "grades.csv", roster)
     path = Path(output) if output else workshop.root / f"grades-{format}.csv"
     path.write_text("\ufeff" + render(book, format), encoding="utf-8", newline="")
-    return path
+    advice = {
+        learner: not_on_roster(learner, roster, what=f"submitted/{learner}/")
+        for learner in book.unlisted
+    }
+    return Exported(path, format, advice)
+
+
+def export(
+    root: str | os.PathLike[str], format: str, output: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write the workshop's grades for an LMS; return the file (default DIR/grades-FORMAT.csv)."""
+    return export_grades(root, format, output).path
 
 
 def summary(book: Gradebook) -> dict[str, Any]:

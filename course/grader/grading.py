@@ -12,6 +12,11 @@ Only the exercises the workshop sets count (`Workshop.exercises()`, `workshop in
 they are graded, flagged, exported and totalled, each learner's total out of the sum of their
 maxima, the same everywhere (`totals`). A hand-in that changed since it was last graded loses the
 hand grades entered for its old version (`stale_hand_grades`), with a flag.
+
+A learner folder in submitted/ whose name no roster gives (put there by hand) is graded all the
+same, and flagged "not on the roster" with what to do (the intake's words,
+course.grader.intake.not_on_roster) here, in the report and in the LMS export, until the folder
+is renamed or a roster names them; once its folder is gone, such a learner leaves the gradebook.
 """
 
 from __future__ import annotations
@@ -32,11 +37,20 @@ from filelock import FileLock, Timeout
 from course.errors import KitError
 from course.grader import merge
 from course.grader.executors import Executor, make_executor
-from course.grader.intake import Intake, take_in_workshop
+from course.grader.intake import Intake, match_learner, not_on_roster, take_in_workshop
 from course.grader.options import GradeOptions
-from course.grader.workshop import LEARNER_ID, Workshop, add_learners, open_workshop
+from course.grader.workshop import (
+    LEARNER_ID,
+    Workshop,
+    add_learners,
+    folder_learners,
+    open_workshop,
+    roster_entries,
+    unlisted_learners,
+)
 
 __all__ = [
+    "NOT_ON_ROSTER",
     "GradeRun",
     "Progress",
     "exclusive",
@@ -53,6 +67,13 @@ __all__ = [
 #: progress(learners done, learners in all, the learner just finished); first called with 0.
 Progress = Callable[[int, int, str], None]
 
+#: The flag of a learner graded from a folder no roster names (no id in it: the report hides ids).
+NOT_ON_ROSTER = (
+    "not on the roster: graded from their folder in submitted/ all the same; rename the folder "
+    "to the learner's roster id, or add them with `python -m course workshop roster DIR "
+    "--update CSV`, then grade again"
+)
+
 
 @dataclass
 class GradeRun:
@@ -68,6 +89,8 @@ class GradeRun:
     intake: Intake | None = None  # what `--from` took in, renamed and could not place
     maxima: dict[str, float] = field(default_factory=dict)  # points of each set exercise
     unset: list[str] = field(default_factory=list)  # exercises this workshop does not set
+    unlisted: dict[str, str] = field(default_factory=dict)  # not on the roster: what to do
+    dropped: list[str] = field(default_factory=list)  # not on the roster, their folder gone
 
     @property
     def flagged(self) -> list[str]:
@@ -75,9 +98,18 @@ class GradeRun:
         return [learner for learner, messages in self.flags.items() if messages]
 
 
+#: nbgrader's CSV export: 4 fields before the names, 4 scores after (its column order).
+_BEFORE_NAMES, _AFTER_NAMES = 4, 4
+_NAME_COLUMNS = ["student_id", "last_name", "first_name", "email"]
+
+
 def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
     """grades.csv through nbgrader's own CSV export plugin (its columns, every roster learner),
-    from the gradebook as it is now (hand grades included), the workshop's exercises only."""
+    from the gradebook as it is now (hand grades included), the workshop's exercises only.
+
+    The plugin joins fields with commas and quotes none, so a name or email with a comma in it
+    ('Smith, Jr.') shifts that row's scores one column right (0 read as the score). Each row's
+    name fields are written again from the gradebook, quoted by the csv module."""
     from nbgrader.plugins import CsvExportPlugin  # nbgrader takes seconds to import
 
     path = path or workshop.root / "grades.csv"
@@ -85,8 +117,14 @@ def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
         if not gb.assignments and path.is_file():
             return path  # an empty gradebook has nothing newer than the file
         CsvExportPlugin(to=str(path)).export(gb)
+        names = {s.id: [s.last_name or "", s.first_name or "", s.email or ""] for s in gb.students}
     # nbgrader writes in the locale's encoding; Excel reads UTF-8 only after a byte-order mark.
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="locale"))))
+    rows = [line.split(",") for line in path.read_text(encoding="locale").splitlines()]
+    known = rows and rows[0][_BEFORE_NAMES - 1 : -_AFTER_NAMES] == _NAME_COLUMNS
+    for n, row in enumerate(rows[1:] if known else [], start=1):
+        if len(row) >= _BEFORE_NAMES + _AFTER_NAMES and row[_BEFORE_NAMES - 1] in names:
+            who = row[_BEFORE_NAMES - 1]
+            rows[n] = [*row[:_BEFORE_NAMES], *names[who], *row[-_AFTER_NAMES:]]
     if rows and "assignment" in rows[0]:
         column, kept = rows[0].index("assignment"), set(workshop.exercises())
         rows = rows[:1] + [row for row in rows[1:] if len(row) > column and row[column] in kept]
@@ -156,23 +194,63 @@ def summary(run: GradeRun) -> str:
         if run.unset
         else ""
     )
+    listed = "".join(
+        f"  - {advice}\n"
+        for advice in [*run.unlisted.values(), *(_dropped(learner) for learner in run.dropped)]
+    )
+    if listed:
+        n = len(run.unlisted)
+        listed = (
+            f"Not on the roster ({n} graded all the same, flagged; nothing is lost):\n{listed}"
+            if n
+            else f"Not on the roster:\n{listed}"
+        )
     return (
-        f"{summary_table(run.records, run.assignments, run.maxima or None)}\n{unset}\n"
+        f"{summary_table(run.records, run.assignments, run.maxima or None)}\n{unset}{listed}\n"
         f"Graded {count} learner{'' if count == 1 else 's'} ({run.how}, {run.seconds:.0f} s): "
         f"grades.csv and flags.json in {run.root}. {len(flagged)} flagged"
         + (f": {', '.join(flagged)}" if flagged else ".")
     )
 
 
-def _learners(workshop: Workshop) -> list[str]:
-    """Everyone to grade: learner folders in submitted/ (added to the roster) and the roster."""
+def _dropped(learner: str) -> str:
+    return (
+        f"{learner!r} was not on the roster and their folder is gone from submitted/: taken out "
+        "of the gradebook (with any hand grades), grades.csv and the report"
+    )
+
+
+def _learners(workshop: Workshop) -> tuple[list[str], dict[str, str], list[str]]:
+    """Everyone to grade: learner folders in submitted/ and the roster. Also those graded only
+    from a folder no roster names, with what to do about each; and those of them whose folder is
+    gone since (renamed as advised): taken out of the gradebook and results/."""
     submitted = workshop.submitted_learners()
-    roster = workshop.roster()
-    add_learners(workshop, [{"id": name} for name in submitted if LEARNER_ID.match(name)])
-    learners = sorted(set(submitted) | set(roster))
+    roster = set(workshop.roster())
+    gone = sorted((folder_learners(workshop) & roster) - set(submitted))
+    if gone:
+        with workshop.gradebook() as gb:
+            for learner in gone:
+                gb.remove_student(learner)
+                (workshop.results / f"{learner}.json").unlink(missing_ok=True)
+        roster -= set(gone)
+    new = [name for name in submitted if LEARNER_ID.match(name) and name not in roster]
+    if new:
+        add_learners(workshop, [{"id": name} for name in new], on_roster=False)
+    learners = sorted(set(submitted) | roster)
     if not learners:
         raise KitError(f"nobody to grade: {workshop.submitted} is empty and the roster too")
-    return learners
+    unlisted = folder_learners(workshop)
+    listed = [entry for entry in roster_entries(workshop) if entry["id"] not in unlisted]
+    advice = {}
+    for learner in unlisted_learners(workshop):
+        found, _why = match_learner(learner, listed)
+        advice[learner] = (
+            f"{learner!r} is not on the roster, but looks like {found!r} (name or email): rename "
+            f"submitted/{learner}/ to submitted/{found}/"
+            if found
+            else not_on_roster(learner, listed, what=f"submitted/{learner}/")
+        ) + ", then grade again"
+    return learners, advice, gone
 
 
 def fingerprint(folder: Path) -> str | None:
@@ -281,15 +359,15 @@ def grade(
         # Worker processes start now: each imports nbgrader (seconds) while this one does too.
         executor = make_executor(workshop, options, len(workshop.submitted_learners()))
         try:
-            learners = _learners(workshop)
+            learners, unlisted, gone = _learners(workshop)
             stale = stale_hand_grades(workshop, learners)
             done = _run(workshop, executor, learners, progress)
         finally:
             executor.close(kill=True)  # a no-op after a run; stops the workers after an error
         records = [done["records"][learner] for learner in learners]
-        for learner, messages in stale.items():
+        for learner in sorted({*stale, *unlisted} & set(done["records"])):
             record = done["records"][learner]
-            record["flags"][:0] = messages
+            record["flags"][:0] = [NOT_ON_ROSTER] * (learner in unlisted) + stale.get(learner, [])
             _save_record(workshop, record)
         flags = {record["learner"]: record["flags"] for record in records}
         (workshop.root / "flags.json").write_text(
@@ -307,6 +385,8 @@ def grade(
             intake=intake,
             maxima=maxima(workshop),
             unset=[n for n in workshop.assignments() if n not in workshop.exercises()],
+            unlisted=unlisted,
+            dropped=gone,
         )
 
 

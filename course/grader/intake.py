@@ -26,7 +26,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from course.errors import KitError
-from course.grader.workshop import LEARNER_ID, Workshop, open_workshop, roster_entries, safe_id
+from course.grader.workshop import (
+    LEARNER_ID,
+    Workshop,
+    folder_learners,
+    open_workshop,
+    roster_entries,
+    safe_id,
+)
 
 __all__ = [
     "MAX_FILES",
@@ -34,6 +41,7 @@ __all__ = [
     "MAX_TOTAL_BYTES",
     "Intake",
     "match_learner",
+    "not_on_roster",
     "take_in",
     "take_in_workshop",
     "unpack_submissions",
@@ -258,6 +266,11 @@ def match_learner(raw: str, roster: list[dict[str, str]]) -> tuple[str | None, s
         return found.pop(), ""
     if found:
         return None, f"{raw!r} fits more than one learner ({', '.join(sorted(found))})"
+    return None, not_on_roster(raw, roster)
+
+
+def not_on_roster(raw: str, roster: list[dict[str, str]], what: str = "it") -> str:
+    """'<raw>' is not on the roster, the closest roster id, and the two ways to fix it."""
     names = {entry["id"]: entry["id"] for entry in roster}
     for entry in roster:
         full = f"{entry.get('first_name', '')} {entry.get('last_name', '')}".strip()
@@ -265,9 +278,9 @@ def match_learner(raw: str, roster: list[dict[str, str]]) -> tuple[str | None, s
             names[full] = entry["id"]
     close = difflib.get_close_matches(raw, list(names), n=1, cutoff=0.6)
     hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
-    return None, (
-        f"{raw!r} is not on the roster{hint}: rename it to the learner's roster id, or add "
-        "them with `python -m course workshop roster --update CSV`"
+    return (
+        f"{raw!r} is not on the roster{hint}: rename {what} to the learner's roster id, or add "
+        "them with `python -m course workshop roster DIR --update CSV`"
     )
 
 
@@ -476,7 +489,9 @@ def unpack_submissions(
     roster, assignments = [], None
     if (root / "nbgrader_config.py").is_file() and (root / "gradebook.db").is_file():
         workshop = open_workshop(root)
-        roster, assignments = roster_entries(workshop), workshop.assignments()
+        unlisted = folder_learners(workshop)
+        roster = [entry for entry in roster_entries(workshop) if entry["id"] not in unlisted]
+        assignments = workshop.assignments()
     with _staging(submitted) as staging:
         intake = take_in(zip_path, staging, roster=roster, assignments=assignments, learner=learner)
         if intake.unplaced:
@@ -515,13 +530,15 @@ def _merge(staging: Path, submitted: Path) -> None:
 def take_in_workshop(
     workshop: Any, source: str | os.PathLike[str], learner: str | None = None
 ) -> Intake:
-    """`grade --from SOURCE [--learner ID]`: take hand-ins into a workshop, by its roster."""
+    """`grade --from SOURCE [--learner ID]`: take hand-ins into a workshop, by its roster (not
+    the learners grading found only as folders in submitted/: they are not on it)."""
     if not isinstance(workshop, Workshop):
         workshop = open_workshop(workshop)
+    unlisted = folder_learners(workshop)
     return take_in(
         source,
         workshop.submitted,
-        roster=roster_entries(workshop),
+        roster=[entry for entry in roster_entries(workshop) if entry["id"] not in unlisted],
         assignments=workshop.assignments(),
         learner=learner,
     )

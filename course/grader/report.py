@@ -10,7 +10,8 @@ and in grades.csv, which is written again from the gradebook first so that hand 
 it). The page is course/templates/report/index.html.j2
 (CSS beside it) rendered with autoescape on, so every piece of text that came from a learner or
 a file is escaped. Records the kit's version, its git commit and the released exercises'
-checksums. matplotlib (Agg) is imported only when the figures are drawn.
+checksums. matplotlib (Agg) is imported only when the figures are drawn. Learners graded only
+from a folder in submitted/ that no roster names are marked "not on the roster", with what to do.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from course import __version__
 from course.grader import keys
-from course.grader.workshop import Workshop
+from course.grader.workshop import Workshop, unlisted_learners
 from course.learner import content, kinds, pages, style
 from course.learner.safe import clip
 from course.paths import KIT_ROOT
@@ -57,7 +58,8 @@ class ReportData:
     """Everything the report shows, as plain data (learners already pseudonymised if asked)."""
 
     assignments: list[str]
-    learners: list[dict[str, Any]]  # {"label", "scores": {a: (score, max) | None}, "flags"}
+    # {"label", "scores": {a: (score, max) | None}, "flags", "on_roster"}
+    learners: list[dict[str, Any]]
     items: list[Item]
     rubric: dict[str, list[float]]  # criterion name -> manual scores entered
     rubric_ungraded: int
@@ -185,12 +187,14 @@ def _learner_rows(
     scores: dict[str, list[float]] = {c.name: [] for c in rubric.criteria}
     ungraded = 0
     learners = []
+    unlisted = set(unlisted_learners(workshop))
     with workshop.gradebook() as gb:
         for student in gb.students:
             row: dict[str, Any] = {
                 "id": student.id,
                 "scores": {},
                 "flags": [f for f in flags.get(student.id, []) if not _unset(f, assignments)],
+                "on_roster": student.id not in unlisted,
             }
             for name in assignments:
                 try:
@@ -465,9 +469,11 @@ def write_report(workshop: Workshop, names: bool = False) -> Path:
                 "scores": [_score(r["scores"].get(name)) for name in data.assignments],
                 "total": f"{r['total']:g}/{r['max_total']:g}",
                 "flags": r["flags"],
+                "on_roster": r["on_roster"],
             }
             for r in data.learners
         ],
+        unlisted=[r["label"] for r in data.learners if not r["on_roster"]],
         handed_in=sum(1 for r in data.learners if r["handed_in"]),
         exercises=data.assignments,
         unset=[n for n in workshop.assignments() if n not in data.assignments],

@@ -30,11 +30,13 @@ __all__ = [
     "COURSE_ID",
     "LEARNER_ID",
     "Workshop",
+    "folder_learners",
     "init",
     "open_workshop",
     "read_roster",
     "roster_entries",
     "unlisted_folders",
+    "unlisted_learners",
     "update_roster",
 ]
 
@@ -357,7 +359,10 @@ def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
         cell = {k: (row[i].strip() if i < len(row) else "") for k, i in columns.items()}
         first, last = cell.get("first_name", ""), cell.get("last_name", "")
         if cell.get("name") and not (first or last):
-            first, _, last = cell["name"].partition(" ")
+            if "," in cell["name"]:  # "Smith, Jane": last name first, as LMS exports write it
+                last, _, first = (part.strip() for part in cell["name"].partition(","))
+            else:
+                first, _, last = cell["name"].partition(" ")
         email = cell.get("email", "")
         raw = cell.get("id") or email.split("@")[0] or f"{first} {last}".strip()
         if not raw:
@@ -394,8 +399,35 @@ def roster_entries(workshop: Workshop) -> list[dict[str, str]]:
 
 def unlisted_folders(workshop: Workshop) -> list[str]:
     """Folders in submitted/ that are not on the roster (a typo on either side)."""
-    listed = set(workshop.roster())
+    listed = set(workshop.roster()) - _marked(workshop)[1]
     return [name for name in workshop.submitted_learners() if name not in listed]
+
+
+def _marked(workshop: Workshop) -> tuple[dict[str, Any], set[str]]:
+    """DIR/workshop.json's settings and the learners it keeps as not on the roster."""
+    import json
+
+    try:
+        settings = json.loads(workshop.settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    settings = settings if isinstance(settings, dict) else {}
+    return settings, {str(i) for i in settings.get("not_on_roster") or []}
+
+
+def folder_learners(workshop: Workshop) -> set[str]:
+    """Learners grading added to the gradebook from folders in submitted/, named by no roster."""
+    return _marked(workshop)[1]
+
+
+def unlisted_learners(workshop: Workshop) -> list[str]:
+    """Learners in the gradebook only because grading found their folder in submitted/: on no
+    roster given (init, roster --update). None when no roster was given at all."""
+    marked = _marked(workshop)[1]
+    if not marked:
+        return []
+    roster = set(workshop.roster())
+    return sorted(marked & roster) if roster - marked else []
 
 
 def roster_changes(old: list[dict[str, str]], new: list[dict[str, str]]) -> dict[str, list[Any]]:
@@ -432,7 +464,10 @@ def update_roster(
     removed/<id>/ (kept, out of grading). Their grades are dropped from the gradebook: grade
     again after an update.
     """
-    changes = roster_changes(roster_entries(workshop), learners)
+    unlisted = _marked(workshop)[1]  # graded from a folder only: "added" if the CSV has them
+    changes = roster_changes(
+        [e for e in roster_entries(workshop) if e["id"] not in unlisted], learners
+    )
     by_id = {e["id"]: e for e in learners}
 
     def who(i: str) -> str:
@@ -466,8 +501,14 @@ def update_roster(
     return changes, lines
 
 
-def add_learners(workshop: Workshop, learners: Iterable[dict[str, str]]) -> list[str]:
-    """Add (or update) learners in the gradebook; return their ids."""
+def add_learners(
+    workshop: Workshop, learners: Iterable[dict[str, str]], *, on_roster: bool = True
+) -> list[str]:
+    """Add (or update) learners in the gradebook; return their ids. `on_roster=False`: grading
+    adds them from folders in submitted/, and DIR/workshop.json keeps them as not on the roster
+    until a roster names them."""
+    import json
+
     ids = []
     with workshop.gradebook() as gb:
         for learner in learners:
@@ -475,6 +516,11 @@ def add_learners(workshop: Workshop, learners: Iterable[dict[str, str]]) -> list
             learner_id = data.pop("id")
             gb.update_or_create_student(learner_id, **data)
             ids.append(learner_id)
+    settings, marked = _marked(workshop)
+    now = marked | set(ids) if not on_roster else marked - set(ids)
+    if now != marked:
+        settings["not_on_roster"] = sorted(now)
+        workshop.settings_file.write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
     return ids
 
 
