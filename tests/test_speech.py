@@ -212,6 +212,25 @@ def test_fillers_heard_outside_the_model_too_short_or_back_to_back_are_dropped_o
     assert (kept[1].start, kept[1].end) == (0.6, 0.9)
 
 
+def test_a_short_sound_alone_between_pauses_where_no_word_was_heard_is_a_hesitation():
+    import numpy as np
+
+    from course.learner.speech.recognizer import HESITATION_SECONDS, lone_sounds
+
+    # 4 s: words 0-1 s; a sound 1.4-1.7 s alone; a long sound 2.2-3.2 s alone; words 3.25-4 s.
+    level = np.zeros(64000)
+    level[:16000] = level[22400:27200] = level[35200:51200] = level[52000:] = 4000
+    pcm = (np.sin(np.arange(64000)) * level).astype("<i2").tobytes()
+    words = [Word("i", 0.1, 0.5), Word("lead", 0.5, 1.0), Word("teams", 3.3, 4.0)]
+    heard = lone_sounds(words, pcm)
+    assert [(w.text, w.lback) for w in heard] == [("i", 3), ("lead", 3), ("um", 0), ("teams", 3)]
+    assert heard[2].start == pytest.approx(1.4, abs=0.02)
+    assert HESITATION_SECONDS < 1.0  # the 1 s sound is too long, and 50 ms from a word
+    # Where the decoder heard a word, the sound is that word.
+    with_word = [*words[:2], Word("we", 1.4, 1.7), words[2]]
+    assert lone_sounds(with_word, pcm) == with_word
+
+
 @needs_speech
 def test_the_attempts_dictionary_has_the_british_fillers(tmp_path):
     from course.learner.speech.recognizer import VARIANTS, _language_model

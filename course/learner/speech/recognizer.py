@@ -86,6 +86,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {"sort": ("S AO T",)}
 #: every "er" that was one lasted 0.24 s or more and the false ones under 0.13 s; spotted
 #: "like"s that were one 0.16 s or more, false ones as short as 0.11 s.
 MIN_SECONDS: dict[str, float] = {"er": 0.15, "like": 0.14}
+#: Quiet either side (seconds) that makes a short sound where no word was heard a hesitation.
+LONE_PAUSE = 0.2
 #: Two hesitations with less than this silence between them are one, drawn out ("um um").
 JOINED_HESITATION = 0.15
 #: The decoding modes: the learner's draft, the kit's vocabulary only, pocketsphinx's own model.
@@ -255,7 +257,49 @@ def transcribe(pcm: bytes, draft: str = "", mode: str | None = None) -> list[Wor
         words = list(_words(decoder.seg()))
         if mode != "general" and SPOT_THRESHOLDS:
             words = merge_spotted(words, spot_fillers(pcm, Path(tmp)), pcm)
+        if mode != "general":
+            words = lone_sounds(words, pcm)
         return tidy(words)
+
+
+def _levels(pcm: bytes) -> tuple[object, float]:
+    """Mean loudness of each 10 ms frame (a numpy array), and the recording's speech level."""
+    import numpy as np
+
+    samples = np.abs(np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(float))
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).mean(axis=1)
+    return frames, float(np.percentile(frames, 90)) if len(frames) else 0.0
+
+
+def lone_sounds(words: list[Word], pcm: bytes) -> list[Word]:
+    """The transcript with a hesitation ("um") for each short sound alone between two pauses.
+
+    A sound (SPOT_LOUDNESS of the speech level or more) of at most HESITATION_SECONDS, with
+    LONE_PAUSE of quiet either side, where the decode heard no word (SPOT_FREE_SHARE of it
+    free), is a hesitation the decoder let pass as silence: "I, uh, worked".
+    """
+    frames, speech_level = _levels(pcm)
+    loud = [float(f) >= SPOT_LOUDNESS * speech_level for f in frames]  # type: ignore[attr-defined]
+    runs: list[list[int]] = []
+    for n, on in enumerate(loud):
+        if not on:
+            continue
+        if runs and n - runs[-1][1] <= 5:  # gaps under 50 ms are inside one sound
+            runs[-1][1] = n + 1
+        else:
+            runs.append([n, n + 1])
+    found = []
+    quiet = LONE_PAUSE * FRAME_RATE
+    for k, (a, b) in enumerate(runs):
+        before = a - runs[k - 1][1] if k else quiet
+        after = runs[k + 1][0] - b if k + 1 < len(runs) else quiet
+        start, end = a / FRAME_RATE, b / FRAME_RATE
+        if before < quiet or after < quiet or not 0.1 <= end - start <= HESITATION_SECONDS:
+            continue
+        busy = sum(max(0.0, min(end, w.end) - max(start, w.start)) for w in words)
+        if busy <= (1 - SPOT_FREE_SHARE) * (end - start):
+            found.append(Word("um", start, end, lback=0))
+    return sorted([*words, *found], key=lambda w: w.start) if found else words
 
 
 def tidy(words: list[Word]) -> list[Word]:
@@ -308,13 +352,9 @@ def merge_spotted(
     words) and the sound is speech, not silence (SPOT_LOUDNESS); of spotted fillers that
     overlap, the longest is kept (a one-vowel "uh" fires inside most longer ones).
     """
-    import numpy as np
-
-    samples = np.abs(np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(float))
-    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).mean(axis=1)
-    if not len(frames):
+    frames, speech_level = _levels(pcm)
+    if not len(frames):  # type: ignore[arg-type]
         return words
-    speech_level = float(np.percentile(frames, 90))
     kept: list[tuple[str, float, float]] = []
     for text, start, end in sorted(hits, key=lambda h: h[1] - h[2]):  # longest first
         length = end - start
