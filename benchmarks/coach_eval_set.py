@@ -36,9 +36,14 @@ SEED = 13
 GAMING_MAX = 11
 #: The files of each split. The first frozen holdout (70 drafts, reported when issue 13 was
 #: first handed in) was retired to development once a second, larger holdout had been written
-#: blind (holdout2/, 150 drafts, 5 per persona and band): see the README.
+#: blind (holdout2/, 150 drafts, 5 per persona and band): see the README. dev2/ is a second
+#: development batch, written blind the same way after the holdout, to tune against new phrasing.
 SPLIT_FILES = {
-    "dev": ("dev.yaml", "dev-retired-holdout.yaml"),
+    "dev": (
+        "dev.yaml",
+        "dev-retired-holdout.yaml",
+        *(f"dev2/{p.name}" for p in sorted((EVAL / "dev2").glob("*.yaml"))),
+    ),
     "holdout": tuple(f"holdout2/{p.name}" for p in sorted((EVAL / "holdout2").glob("*.yaml"))),
 }
 #: Labelled sentences; each entry says whether it is holdout. Those from the retired holdout's
@@ -287,9 +292,19 @@ def lines(r: SetReport, verbose: bool = False) -> list[str]:
     ]
     spread = r.fairness_spread()
     out.append(
-        f"  the gap with {r.cell_sizes()} drafts a cell: 90% bootstrap interval {spread['low']:.2f} to "
-        f"{spread['high']:.2f}; a coach with no persona effect would show {spread['null']:.2f} "
+        f"  the gap with {r.cell_sizes()} drafts a cell: 90% bootstrap interval "
+        f"{spread['low']:.2f} to {spread['high']:.2f}; a coach with no persona effect would show "
+        f"{spread['null']:.2f} "
         f"(median of {RESAMPLES} shuffles of persona within band; p = {spread['p']:.2f})"
+    )
+    by_band = {b: [x for per in cells.values() for x in per] for b, cells in r.cells().items()}
+    out.append(
+        "  mean coach-minus-hand by band (every persona): "
+        + ", ".join(
+            f"{b} {sum(v) / len(v):+.2f} (n={len(v)})"
+            for b, _low, _high in BANDS
+            if (v := by_band.get(b))
+        )
     )
     bias = r.persona_bias()
     pooled = r.pooled_interval()
