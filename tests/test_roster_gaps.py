@@ -165,10 +165,10 @@ def test_folders_on_no_roster_are_kept_apart_until_a_roster_names_them(tmp_path)
         {"id": "jane", "first_name": "Jane", "last_name": "Smith", "email": "jsmith@example.org"},
     ]
     workshop = gradebook_workshop(tmp_path / "ws", roster, {})
-    for folder in ("ann", "jdoe", "jsmith", "anne"):
+    for folder in ("ann", "jdoe", "jsmith", "anne", "Jane Smith"):
         (workshop.submitted / folder / A01).mkdir(parents=True)
     learners, advice, gone = _learners(workshop)
-    assert learners == ["ann", "anne", "jane", "jdoe", "jsmith"] and gone == []
+    assert learners == ["Jane Smith", "ann", "anne", "jane", "jdoe", "jsmith"] and gone == []
     assert unlisted_learners(workshop) == ["anne", "jdoe", "jsmith"]
     assert advice["jdoe"] == (
         "'jdoe' is not on the roster: rename submitted/jdoe/ to the learner's roster id, or add "
@@ -177,9 +177,16 @@ def test_folders_on_no_roster_are_kept_apart_until_a_roster_names_them(tmp_path)
     assert "(did you mean 'ann'?)" in advice["anne"]
     assert advice["jsmith"].startswith("'jsmith' is not on the roster, but looks like 'jane'")
     assert "rename submitted/jsmith/ to submitted/jane/" in advice["jsmith"]
+    assert advice["Jane Smith"] == (
+        "'Jane Smith' is not on the roster, but looks like 'jane' (name or email): rename "
+        "submitted/Jane Smith/ to submitted/jane/, then grade again (not graded until then: a "
+        "folder name must be a plain id)"
+    )
+    (workshop.submitted / "Jane Smith" / A01).rmdir()
+    (workshop.submitted / "Jane Smith").rmdir()
     assert unlisted_folders(workshop) == ["anne", "jdoe", "jsmith"]
     # Graded again: still not on the roster (the gradebook has them now; workshop.json says why).
-    assert _learners(workshop)[1].keys() == advice.keys()
+    assert _learners(workshop)[1].keys() == advice.keys() - {"Jane Smith"}
     # The facilitator follows the advice: jsmith renamed; anne and jdoe added by an id-only CSV.
     (workshop.submitted / "jsmith").rename(workshop.submitted / "jane")
     csv_roster = [*roster, {"id": "anne"}, {"id": "jdoe"}]
@@ -199,10 +206,10 @@ def test_without_any_roster_the_folders_are_the_class_and_nobody_is_flagged(tmp_
     from course.grader.workshop import unlisted_learners
 
     workshop = gradebook_workshop(tmp_path / "ws", [], {})
-    for folder in ("ann", "bo"):
+    for folder in ("ann", "bo", "Cy Li"):
         (workshop.submitted / folder / A01).mkdir(parents=True)
-    assert _learners(workshop)[:2] == (["ann", "bo"], {})
-    assert _learners(workshop)[:2] == (["ann", "bo"], {})
+    assert _learners(workshop)[:2] == (["Cy Li", "ann", "bo"], {})
+    assert _learners(workshop)[:2] == (["Cy Li", "ann", "bo"], {})
     assert unlisted_learners(workshop) == []
 
 

@@ -199,7 +199,7 @@ def summary(run: GradeRun) -> str:
         for advice in [*run.unlisted.values(), *(_dropped(learner) for learner in run.dropped)]
     )
     if listed:
-        n = len(run.unlisted)
+        n = sum(1 for learner in run.unlisted if LEARNER_ID.match(learner))
         listed = (
             f"Not on the roster ({n} graded all the same, flagged; nothing is lost):\n{listed}"
             if n
@@ -241,15 +241,25 @@ def _learners(workshop: Workshop) -> tuple[list[str], dict[str, str], list[str]]
         raise KitError(f"nobody to grade: {workshop.submitted} is empty and the roster too")
     unlisted = folder_learners(workshop)
     listed = [entry for entry in roster_entries(workshop) if entry["id"] not in unlisted]
+    # A folder named 'Jane Smith' is never graded (not a plain id): say whose it may be.
+    odd = [name for name in submitted if not LEARNER_ID.match(name)] if listed else []
     advice = {}
-    for learner in unlisted_learners(workshop):
+    for learner in [*unlisted_learners(workshop), *odd]:
         found, _why = match_learner(learner, listed)
         advice[learner] = (
-            f"{learner!r} is not on the roster, but looks like {found!r} (name or email): rename "
-            f"submitted/{learner}/ to submitted/{found}/"
-            if found
-            else not_on_roster(learner, listed, what=f"submitted/{learner}/")
-        ) + ", then grade again"
+            (
+                f"{learner!r} is not on the roster, but looks like {found!r} (name or email): "
+                f"rename submitted/{learner}/ to submitted/{found}/"
+                if found
+                else not_on_roster(learner, listed, what=f"submitted/{learner}/")
+            )
+            + ", then grade again"
+            + (
+                " (not graded until then: a folder name must be a plain id)"
+                if learner in odd
+                else ""
+            )
+        )
     return learners, advice, gone
 
 
@@ -365,9 +375,11 @@ def grade(
         finally:
             executor.close(kill=True)  # a no-op after a run; stops the workers after an error
         records = [done["records"][learner] for learner in learners]
-        for learner in sorted({*stale, *unlisted} & set(done["records"])):
+        graded_unlisted = {learner for learner in unlisted if LEARNER_ID.match(learner)}
+        for learner in sorted({*stale, *graded_unlisted} & set(done["records"])):
             record = done["records"][learner]
-            record["flags"][:0] = [NOT_ON_ROSTER] * (learner in unlisted) + stale.get(learner, [])
+            first = [NOT_ON_ROSTER] * (learner in graded_unlisted)
+            record["flags"][:0] = first + stale.get(learner, [])
             _save_record(workshop, record)
         flags = {record["learner"]: record["flags"] for record in records}
         (workshop.root / "flags.json").write_text(
