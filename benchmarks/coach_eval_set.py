@@ -48,7 +48,7 @@ SPLIT_FILES = {
 }
 #: Labelled sentences; each entry says whether it is holdout. Those from the retired holdout's
 #: drafts are development now; the holdout's come from holdout2/'s drafts and new text.
-SENTENCE_FILES = ("sentences.yaml", "sentences-holdout2.yaml")
+SENTENCE_FILES = ("sentences.yaml", "sentences-dev2.yaml", "sentences-holdout2.yaml")
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 
 

@@ -141,6 +141,8 @@ def alignment(r: Reading) -> tuple[int, str]:
     return 1, "nothing specific to this company"
 
 
+#: What a sentence says of the future when it names a direction (see moves.future).
+DIRECTIONS = frozenset({"strong", "hedged", "weak"})
 #: Moves that say something about the work ahead (a past example does not touch this role's work
 #: on its own; any sentence stating an intention may).
 _WORK_MOVES = frozenset({"aspiration", "goal", "skills", "contribution", "company"})
@@ -173,6 +175,11 @@ def relevance(r: Reading) -> tuple[int, str]:
         return 1, "large parts are about pay, personal life or leaving"
     if len(kinds) >= 2:
         return 1, "large parts are about pay, personal life or leaving"
+    about = kinds - {"wants_interviewer_job"}  # wanting a job here is about this workplace
+    if about and not _on_topic(r) and not any(s.future in DIRECTIONS for s in r.sentences):
+        # One digression, with no aim and nothing on the role's work beside it: the answer is
+        # about the digression (rubric level 1), however few sentences it takes.
+        return 1, "it is mostly about pay, personal life, a complaint or leaving, not this role"
     if kinds:
         return 2, "mostly relevant, with one digression"
     if not _on_topic(r):

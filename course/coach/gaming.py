@@ -14,7 +14,7 @@ from pathlib import Path
 from course.coach.moves import Sentence
 from course.coach.profile import Profile
 from course.coach.text import normalise, stems, words
-from course.coach.vocab import FIRST_PERSON, FUNCTION_WORDS
+from course.coach.vocab import FIRST_PERSON, FUNCTION_WORDS, P
 
 #: The highest total a gamed draft can get.
 CAP = 11
@@ -139,6 +139,38 @@ def flags(
         out["echo_prompt"] = echoed
     if no_first_person(text):
         out["no_first_person"] = []
+    return out
+
+
+#: A phrase said in this many sentences is a habit the learner should hear about ("I would
+#: like to learn" four times) ...
+_PHRASE_SENTENCES = 3
+#: ... when it carries a word of content, not only "I would like to" (plain English repeats its
+#: frames, and a second-language speaker must not be flagged for that).
+_FRAME_WORDS = frozenset(
+    {"like", "want", "would", "love", "hope", "think", "believe", "really", "just", "also"}
+)
+
+
+def repeated_phrase(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences that share one content phrase (three words) with two or more others."""
+    where: dict[tuple[str, ...], list[int]] = {}
+    for i, s in enumerate(sentences):
+        for t in set(_triples(words(s.text))):
+            if any(w not in FUNCTION_WORDS and w not in _FRAME_WORDS for w in t):
+                where.setdefault(t, []).append(i)
+    hits = sorted({i for idx in where.values() if len(idx) >= _PHRASE_SENTENCES for i in idx})
+    return [sentences[i] for i in hits]
+
+
+def habits(sentences: list[Sentence]) -> dict[str, list[Sentence]]:
+    """Habits worth a tip that do not make a draft a gaming case (its score is not capped):
+    opening by restating the question, and one phrase said again and again."""
+    out: dict[str, list[Sentence]] = {}
+    if sentences and (P["echo_opening"].search(sentences[0].text) or echoes(sentences[:1])):
+        out["echo_prompt"] = sentences[:1]
+    if rep := repeated_phrase(sentences):
+        out["repetition"] = rep
     return out
 
 

@@ -160,11 +160,12 @@ def analyze(text: str, company: Mapping[str, Any] | Any | None = None) -> Feedba
     levels, why = _score(_unique(r))
     flags = _flags(r, levels)
     gamed = gaming.flags(r.text, r.sentences, r.profile) if r.words else {}
-    flags |= set(gamed)
+    habits = gaming.habits(r.sentences) if r.words else {}
+    flags |= set(gamed) | set(habits)
     if gamed:
         gaming.cap(levels, why, "; ".join(sorted(gamed)).replace("_", " "))
     ordered = tuple(f for f in FLAGS if f in flags)
-    advice = [str(t) for t in tips.build(ordered, levels, r.sentences, gamed)]
+    advice = [str(t) for t in tips.build(ordered, levels, r.sentences, {**habits, **gamed})]
     if r.profile is None:
         advice.append(NO_COMPANY_TIP)
     return Feedback(
