@@ -1326,3 +1326,69 @@ def test_more_event_deadlines_are_goals(statement: str) -> None:
 def test_growth_with_nothing_named_is_still_not_a_direction(sentence: str) -> None:
     fb = coach.analyze(sentence, HARBOURLINE)
     assert fb.aspiration == 1 and "no_aspiration" in fb.flags
+
+
+# --------------------------------------------------------------------------- dev2 rules
+
+
+def test_arrogance_is_confidence_1_not_implausible() -> None:
+    fb = coach.analyze(
+        "I've worked in retail for years, so I could honestly run a store tomorrow. I'd know "
+        "more than most managers within a month.",
+        HARBOURLINE,
+    )
+    assert fb.confidence == 1 and "arrogant" in fb.why[3]
+    assert "implausible_claim" not in fb.flags
+
+
+@pytest.mark.parametrize(
+    "passive",
+    [
+        "I'll just see how it goes.",
+        "Honestly anything you give me is fine.",
+        "I'm fine doing whatever.",
+        "I can do any position, I accept what you give.",
+        "I'm not that fussed what the work is.",
+    ],
+)
+def test_leaving_it_all_to_the_employer_is_passive(passive: str) -> None:
+    assert coach.analyze("I have no plan yet. " + passive, HARBOURLINE).confidence == 1
+
+
+def test_an_answer_about_its_digression_is_relevance_1() -> None:
+    only_pay = "I need a job that pays proper money so I can buy a car. I don't mind the hours."
+    assert coach.analyze(only_pay, HARBOURLINE).relevance == 1
+    with_aim = (
+        "One day I want to lead a rail maintenance crew on the coastal line. I need a job that "
+        "pays proper money too."
+    )
+    assert coach.analyze(with_aim, HARBOURLINE).relevance == 2
+
+
+def test_opening_on_the_question_is_flagged_without_a_cap() -> None:
+    fb = coach.analyze(
+        "What are my career aspirations? I want to lead rail maintenance projects one day, "
+        "starting with my track safety card in the first month.",
+        HARBOURLINE,
+    )
+    assert "echo_prompt" in fb.flags
+    assert any("What are my career aspirations" in t for t in fb.tips)
+    assert fb.aspiration == 3  # a habit, not a gaming case: no level is capped
+
+
+def test_one_content_phrase_in_three_sentences_is_repetition_but_a_frame_is_not() -> None:
+    drafts = {
+        "I want to help learners. I tutored and want to help learners succeed. At Brightpath "
+        "I'd like to help learners by onboarding customers well.": True,
+        "I would like to lead onboarding. I would like to analyse feedback. I would like to "
+        "grow with the team.": False,
+    }
+    for text, flagged in drafts.items():
+        assert ("repetition" in coach.analyze(text).flags) is flagged, text
+
+
+def test_taking_responsibility_for_a_named_task_is_a_contribution() -> None:
+    from course.coach.pipeline import read
+
+    r = read("As coordinator I would like to take responsibility for the weekend rota.", None)
+    assert r.sentences[0].contributes

@@ -198,11 +198,16 @@ def confidence(r: Reading) -> tuple[int, str]:
     drive = r.tally("drive")
     passive = r.has("passive") is not None
     your_job = r.digression_count("wants_interviewer_job")
+    # Heavily hedged: more hedges than sentences, or three or more in an answer of a few
+    # sentences (a long answer says "I think" more often).
+    many = len(r.sentences) * 0.6
+    if r.has("arrogant"):
+        return 1, "sounds arrogant: claims to outdo others instead of welcoming the challenge"
     if (
         r.has("implausible")
         or (passive and (not drive or hedged >= 2))
-        or hedged >= 5
-        or (hedged > 2 and not drive)
+        or hedged >= max(5, many)
+        or (not drive and (hedged >= max(3, many / 2) or hedged > len(r.sentences)))
     ):
         return 1, "passive, heavily hedged or overclaiming"
     if hedged >= 1 or your_job or not drive or passive:
