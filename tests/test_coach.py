@@ -1392,3 +1392,15 @@ def test_taking_responsibility_for_a_named_task_is_a_contribution() -> None:
 
     r = read("As coordinator I would like to take responsibility for the weekend rota.", None)
     assert r.sentences[0].contributes
+
+
+def test_one_word_of_a_plan_counts_only_where_the_sentence_points_at_the_company(
+    northwind: dict[str, Any],
+) -> None:
+    passing = "By the end of my first year at Northwind I'd like to be building dashboards."
+    pointed = "I like that Northwind publishes dashboards for its partners."
+    features = coach.analyze(passing, northwind).sentences[0]["features"]
+    assert not any(f.startswith("company:") for f in features)
+    assert any(
+        f.startswith("company:") for f in coach.analyze(pointed, northwind).sentences[0]["features"]
+    )

@@ -209,6 +209,25 @@ def _short_example(s: Sentence) -> bool:
     )
 
 
+#: After the company's name: a possessive, or a verb it is the subject of ("Northwind works",
+#: "Marlow & Finch grows its own people", "Solvane is").
+_SUBJECT_VERBS = re.compile(
+    r"^(?:'s|s'|’s| (?:really |also |already |now )?(?:is|are|has|have|will|was|can|does|"
+    r"[a-z]{2,}s)\b)"
+)
+
+
+def _company_as_subject(text: str, name_keys: frozenset[str]) -> bool:
+    """Whether the company's name is the subject of a clause or owns something in a sentence:
+    "Northwind works ...", "Marlow & Finch's plan"."""
+    low = text.lower()
+    return any(
+        _SUBJECT_VERBS.search(low[m.end() :])
+        for key in name_keys
+        for m in re.finditer(rf"\b{re.escape(key)}\b", low)
+    )
+
+
 def read_sentence(text: str, profile: Profile | None) -> Sentence:
     """Read one sentence: every signal it carries, then its move."""
     s = Sentence(text)
@@ -221,7 +240,13 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
     own = stems(text)
     if profile is not None:
         s.names_company = bool(profile.name_keys & {w for w in words(text)})
-        pointed = s.names_company or s.find("generic_specific") is not None
+        # One word of a value or plan is enough only where the sentence points at the
+        # company: "your plan", "the reason I applied", or the company as the subject
+        # ("Northwind works closely with ..."); naming it in passing ("my first year at
+        # Northwind") needs two words, as anywhere else.
+        pointed = s.find("generic_specific") is not None or (
+            s.names_company and _company_as_subject(text, profile.name_keys)
+        )
         s.company = tuple(profile.hits(own, pointed))
         s.role = bool(profile.role) and len(profile.role & own) >= min(2, len(profile.role))
     else:
