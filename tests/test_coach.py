@@ -1404,3 +1404,30 @@ def test_one_word_of_a_plan_counts_only_where_the_sentence_points_at_the_company
     assert any(
         f.startswith("company:") for f in coach.analyze(pointed, northwind).sentences[0]["features"]
     )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "By the end of the six months I'd hope to be writing cover copy on my own.",
+        "In my first months I'd like to get the weekend schedule running smoothly.",
+    ],
+)
+def test_placement_and_first_months_time_frames_are_goals(statement: str) -> None:
+    assert coach.classify(statement).label == "goal"
+
+
+def test_an_open_aim_beside_what_the_role_teaches_is_a_clear_direction() -> None:
+    solvane = {"name": "Solvane Energy", "role": "Graduate Project Engineer"}
+    text = (
+        "I want to become a project engineer who leads community-owned solar schemes. Here I'd "
+        "learn project planning and risk assessment on real sites."
+    )
+    assert coach.analyze(text, solvane).aspiration == 3
+
+
+def test_taking_on_whatever_comes_is_not_passive() -> None:
+    from course.coach.pipeline import read
+
+    assert read("I'll take on whatever you give me.", None).has("passive") is None
+    assert read("Honestly anything you give me is fine.", None).has("passive") is not None

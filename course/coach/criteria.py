@@ -106,7 +106,9 @@ def aspiration(r: Reading) -> tuple[int, str]:
         return 2, "a direction, but no near-term step toward it"
     # An open direction set beside a dated step is long-term by contrast, said with or without
     # "one day" (plain English often leaves the horizon out).
-    beside_step = any(s.future == "strong" and s.open for s in r.sentences) and (goals or r.dated)
+    beside_step = any(s.future == "strong" and s.open for s in r.sentences) and (
+        goals or r.dated or r.builds
+    )
     if strong and (long_strong or strong >= 2 or beside_step):
         if any(s.digressions for s in r.sentences):
             return 2, "a clear direction, but blurred by a digression (pay, leaving, personal life)"
