@@ -1431,3 +1431,26 @@ def test_taking_on_whatever_comes_is_not_passive() -> None:
 
     assert read("I'll take on whatever you give me.", None).has("passive") is None
     assert read("Honestly anything you give me is fine.", None).has("passive") is not None
+
+
+def test_naming_the_company_with_praise_alone_is_not_a_tie(northwind: dict[str, Any]) -> None:
+    fb = coach.analyze(
+        "Northwind seems like a really good company with a great reputation.", northwind
+    )
+    assert fb.sentences[0]["move"] == "other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Before I took time out to care for my mother, I spent eight years in payroll.",
+        "I've been a senior carer with Oakridge for four years, mostly on the north rounds.",
+    ],
+)
+def test_work_told_beside_a_caring_gap_is_evidence(sentence: str) -> None:
+    assert coach.analyze(sentence).sentences[0]["move"] == "evidence"
+
+
+def test_a_complaint_about_the_work_itself_is_negativity() -> None:
+    fb = coach.analyze("The behaviour is getting worse every year and the marking never stops.")
+    assert "negativity" in fb.flags

@@ -191,7 +191,7 @@ def is_evidence(s: Sentence, min_words: int = MIN_EXAMPLE_WORDS) -> bool:
         if not gaps:
             return True
         return any(
-            not any(m.start() < b + 12 and a < m.end() for a, b in gaps)
+            not any(a < m.end() + 12 and m.start() < b for a, b in gaps)
             for m in P["evidence_action"].finditer(s.text)
         )
     return bool(s.find("evidence_context") and s.find("work"))
@@ -312,8 +312,8 @@ def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> N
             s.move = "aspiration"
         elif builds:
             s.move = "skills"
-        elif s.company or s.names_company or s.find("generic_specific"):
-            s.move = "company"
+        elif s.company or s.find("generic_specific"):
+            s.move = "company"  # naming the company with praise alone is not a tie to it
         elif s.contributes or (s.first_person and s.find("drive")):
             s.move = "contribution"
         elif s.find("hedges") or s.find("passive"):
