@@ -37,12 +37,13 @@ GAMING_MAX = 11
 #: The files of each split. The first frozen holdout (70 drafts, reported when issue 13 was
 #: first handed in) was retired to development once a second, larger holdout had been written
 #: blind (holdout2/, 150 drafts, 5 per persona and band): see the README. dev2/ is a second
-#: development batch, written blind the same way after the holdout, to tune against new phrasing.
+#: development batch, written blind the same way after the holdout, to tune against new phrasing;
+#: dev3/ a third, of weak and middling answers only.
 SPLIT_FILES = {
     "dev": (
         "dev.yaml",
         "dev-retired-holdout.yaml",
-        *(f"dev2/{p.name}" for p in sorted((EVAL / "dev2").glob("*.yaml"))),
+        *(f"{d}/{p.name}" for d in ("dev2", "dev3") for p in sorted((EVAL / d).glob("*.yaml"))),
     ),
     "holdout": tuple(f"holdout2/{p.name}" for p in sorted((EVAL / "holdout2").glob("*.yaml"))),
 }

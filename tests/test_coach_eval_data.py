@@ -38,12 +38,17 @@ def load(name: str | Path) -> Any:
     return yaml.safe_load((EVAL / name).read_text("utf-8"))
 
 
-#: Development: dev.yaml, the retired first holdout (ids h-) and dev2/ (ids d2-); the frozen
+#: Development: dev.yaml, the retired first holdout (ids h-), dev2/ and dev3/; the frozen
 #: holdout: holdout2/.
 DEV = [
     *load("dev.yaml")["drafts"],
     *load("dev-retired-holdout.yaml")["drafts"],
-    *(d for p in sorted((EVAL / "dev2").glob("*.yaml")) for d in load(p)["drafts"]),
+    *(
+        d
+        for b in ("dev2", "dev3")
+        for p in sorted((EVAL / b).glob("*.yaml"))
+        for d in load(p)["drafts"]
+    ),
 ]
 HOLDOUT = [d for p in sorted((EVAL / "holdout2").glob("*.yaml")) for d in load(p)["drafts"]]
 GAMING = load("gaming.yaml")["drafts"]
@@ -79,7 +84,7 @@ def test_ids_unique_and_holdout_disjoint() -> None:
     assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
     assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
     assert all(d["id"].startswith("h2-") for d in HOLDOUT)
-    assert all(d["id"].startswith(("d-", "d2-", "h-")) for d in DEV)
+    assert all(d["id"].startswith(("d-", "d2-", "d3-", "h-")) for d in DEV)
 
 
 @pytest.mark.parametrize("draft", DEV + HOLDOUT, ids=lambda d: d["id"])
