@@ -1454,3 +1454,34 @@ def test_work_told_beside_a_caring_gap_is_evidence(sentence: str) -> None:
 def test_a_complaint_about_the_work_itself_is_negativity() -> None:
     fb = coach.analyze("The behaviour is getting worse every year and the marking never stops.")
     assert "negativity" in fb.flags
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Once I've got my tickets I'm going self-employed.",
+        "In the long run I'd want to go back into a school.",
+        "After two years I go back to Poland and help my father in his shop.",
+        "Then I'll teach English in Japan for a couple of years.",
+        "What I really want is to become a novelist.",
+    ],
+)
+def test_more_forms_of_leaving_are_exit_plans(sentence: str) -> None:
+    assert "exit_plan" in coach.analyze(sentence).flags
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'm a natural leader and I'd outperform most of the other applicants.",
+        "I'll fly through the apprenticeship; I already know most of what they teach.",
+        "Honestly I'd run that team better than it's run now.",
+    ],
+)
+def test_more_forms_of_arrogance_are_confidence_1(sentence: str) -> None:
+    assert coach.analyze(sentence).confidence == 1
+
+
+def test_drive_said_only_in_stock_phrases_is_not_confidence_3() -> None:
+    fb = coach.analyze("I'm passionate about data and ready to hit the ground running.")
+    assert fb.confidence <= 2

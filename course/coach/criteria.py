@@ -164,7 +164,8 @@ def _on_topic(r: Reading) -> bool:
     # A short answer must name the work plainly (two of its words); a fuller one, once.
     need = 1 if r.seconds >= TOO_SHORT_SECONDS else 2
     return any(
-        (s.move in _WORK_MOVES or s.find("intent")) and len(job & stems(s.text)) >= need
+        (s.move in _WORK_MOVES or (s.find("intent") and s.move not in ("hedge", "digression")))
+        and len(job & stems(s.text)) >= need
         for s in r.sentences
     )
 
@@ -197,7 +198,11 @@ def hedging(r: Reading) -> float:
 def confidence(r: Reading) -> tuple[int, str]:
     """Level for confidence: drive against hedges, passivity and overclaiming."""
     hedged = hedging(r)
-    drive = r.tally("drive")
+    # Drive said in stock phrases ("ready to hit the ground running") is not said plainly.
+    stock = [m.span() for m in P["cliches"].finditer(r.text)]
+    drive = sum(
+        1 for m in P["drive"].finditer(r.text) if not any(a <= m.start() < b for a, b in stock)
+    )
     passive = r.has("passive") is not None
     your_job = r.digression_count("wants_interviewer_job")
     # Heavily hedged: more hedges than sentences, or three or more in an answer of a few
