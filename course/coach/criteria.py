@@ -201,7 +201,9 @@ def confidence(r: Reading) -> tuple[int, str]:
     # Drive said in stock phrases ("ready to hit the ground running") is not said plainly.
     stock = [m.span() for m in P["cliches"].finditer(r.text)]
     drive = sum(
-        1 for m in P["drive"].finditer(r.text) if not any(a <= m.start() < b for a, b in stock)
+        1
+        for m in P["drive"].finditer(r.text)
+        if not any(m.start() < b and a <= m.end() + 10 for a, b in stock)
     )
     passive = r.has("passive") is not None
     your_job = r.digression_count("wants_interviewer_job")
