@@ -82,6 +82,17 @@ def test_picker_shows_the_chosen_persona():
         model_view.answer_html("nobody")
 
 
+def test_picker_remembers_the_choice_across_a_restart(tmp_path):
+    from course.learner.lesson import Lesson
+
+    lesson = Lesson("05-draft-your-answer", folder=tmp_path)
+    dropdown, _shown = model_view.picker(lesson).children
+    dropdown.value = "apprentice"
+    reopened = Lesson("05-draft-your-answer", folder=tmp_path)
+    dropdown, shown = model_view.picker(reopened).children
+    assert dropdown.value == "apprentice" and "Kofi" in shown.value
+
+
 def test_accordions_start_closed_with_one_pane_per_note():
     panes = model_view.situations()
     assert panes.selected_index is None

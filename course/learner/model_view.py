@@ -186,21 +186,35 @@ def follow_up_html(guide_id: str) -> str:
 # --------------------------------------------------------------------------- widgets
 
 
-def picker() -> Any:
-    """A dropdown of the model answers' personas and the chosen answer, annotated (lesson 05)."""
+#: Where lesson 05 keeps the model answer the learner last chose (not an exercise: no score).
+PICKED = "model-answer-picked"
+
+
+def picker(lesson: Any = None) -> Any:
+    """A dropdown of the model answers' personas and the chosen answer, annotated (lesson 05).
+
+    With the lesson, the choice is saved and shown again when the lesson is reopened."""
     import ipywidgets as W
 
     answers = content.model_answers().answers
-    options = [(f"{a.persona} ({a.name})", a.id) for a in answers]
+    ids = [a.id for a in answers]
+    saved = lesson.answer(PICKED) if lesson is not None else None
+    first = saved if saved in ids else ids[0]
     choose = W.Dropdown(
-        options=options,
-        value=answers[0].id,
+        options=[(f"{a.persona} ({a.name})", a.id) for a in answers],
+        value=first,
         description="Closest to you:",
         style={"description_width": "initial"},
         layout=W.Layout(width="auto"),
     )
-    shown = W.HTML(value=answer_html(answers[0].id))
-    choose.observe(lambda change: setattr(shown, "value", answer_html(change["new"])), "value")
+    shown = W.HTML(value=answer_html(first))
+
+    def chosen(change: dict[str, Any]) -> None:
+        shown.value = answer_html(change["new"])
+        if lesson is not None and not lesson.store.read_only:
+            lesson.store.set(PICKED, change["new"])
+
+    choose.observe(chosen, "value")
     return W.VBox([choose, shown])
 
 

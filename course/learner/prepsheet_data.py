@@ -45,6 +45,7 @@ KNOWN = {
     (ALIGN, "my-aspirations"),
     (ALIGN, "alignment-matrix"),
     (DRAFT, "draft-answer"),
+    (DRAFT, "model-answer-picked"),  # which model answer was on screen: not the learner's work
     (PRACTICE, "peer-feedback"),
     (PRACTICE, "reflection"),
 }
