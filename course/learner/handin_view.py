@@ -7,13 +7,12 @@ as rich output in an Output widget. A copy is also saved as my-work.zip in the k
 
 from __future__ import annotations
 
-import base64
 import os
 from datetime import datetime
 from typing import Any
 
 from course.learner.handin import HAND_IN_NAME, HandInError, find_root, write_zip
-from course.learner.safe import escape
+from course.learner.safe import data_uri, escape
 
 __all__ = ["download_button", "download_link_html"]
 
@@ -23,10 +22,9 @@ MAX_LINK_BYTES = 20 * 1024 * 1024
 
 def download_link_html(data: bytes, filename: str = HAND_IN_NAME) -> str:
     """An anchor that saves `data` as `filename` when clicked (no server, no script)."""
-    encoded = base64.b64encode(data).decode("ascii")
     return (
         f'<a class="cak-download" download="{escape(filename)}" '
-        f'href="data:application/zip;base64,{encoded}">Save {escape(filename)}</a>'
+        f'href="{data_uri(data, "application/zip")}">Save {escape(filename)}</a>'
     )
 
 

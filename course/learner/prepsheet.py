@@ -10,7 +10,6 @@ to another machine: unzip it into the kit's notebooks/ folder there.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import tempfile
@@ -142,7 +141,7 @@ def _data_href(path: Path, mime: str) -> str:
     """
     if path.stat().st_size > DATA_LINK_LIMIT:
         return ""
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return safe.data_uri(path.read_bytes(), mime)
 
 
 def _written(folder: str | os.PathLike[str], page: Path, packed: Path | None) -> tuple[str, str]:

@@ -7,10 +7,11 @@ autoescape on (course.learner.pages), never through an f-string of raw text.
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
-__all__ = ["ELLIPSIS", "clip", "clip_html", "escape", "isolate", "squash"]
+__all__ = ["ELLIPSIS", "clip", "clip_html", "data_uri", "escape", "isolate", "squash"]
 
 ELLIPSIS = "\u2026"
 
@@ -46,3 +47,9 @@ def clip_html(text: Any, limit: int, note_class: str = "muted") -> str:
         f'{escape(text[:limit])}<span class="{escape(note_class)}"> {ELLIPSIS} '
         f"({more:,} more characters not shown)</span>"
     )
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    """Bytes as a `data:` URI, for a download link that needs no file server (the app's Voila
+    serves no HTML or zip files; a `data:` link with `download` saves the file in both views)."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
