@@ -83,7 +83,7 @@ def test_ids_unique_and_holdout_disjoint() -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
     assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
-    assert all(d["id"].startswith("h2-") for d in HOLDOUT)
+    assert all(d["id"].startswith(("h2-", "h3-")) for d in HOLDOUT)
     assert all(d["id"].startswith(("d-", "d2-", "d3-", "h-")) for d in DEV)
 
 
@@ -114,9 +114,9 @@ def test_every_persona_in_every_band(split: str) -> None:
 
 def test_holdout_cells_hold_five_drafts_each() -> None:
     """The fairness gap compares personas within a band: every cell of the frozen holdout has
-    five drafts, so no persona's mean rests on two or three."""
+    the same number of drafts, five or more, so no persona's mean rests on two or three."""
     cells = Counter((d["persona"], band(d)) for d in HOLDOUT)
-    assert len(cells) == 30 and set(cells.values()) == {5}
+    assert len(cells) == 30 and len(set(cells.values())) == 1 and min(cells.values()) >= 5
 
 
 def test_extra_companies_have_the_shipped_shape() -> None:
