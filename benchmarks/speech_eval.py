@@ -21,7 +21,7 @@ The clips come in two splits (SPLITS): "dev" (espeak-ng en-us and en-gb: rules a
 thresholds are chosen on these) and "held_out" (four other voices, other slip places: only
 reported). The summary gives every figure over all clips, per split, and per voice.
 
-Run: `nice .venv/bin/python benchmarks/speech_eval.py` (about 12 minutes on two shared cores;
+Run: `nice .venv/bin/python benchmarks/speech_eval.py` (about 7 minutes on two shared cores;
 `--split dev` while choosing a rule, `--answers 2` for a quick look, `--no-vocabulary` to skip
 the comparison decode, `--json FILE` to keep the figures). Needs espeak-ng and the speech
 extra. Not a timed test: docs/rehearse.md reports its figures.
