@@ -13,13 +13,12 @@ import csv
 import html
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kit_tools import run_kit
 
 from course.grader import keys
 from course.learner.answers import AnswerStore
@@ -61,16 +60,6 @@ ANN_05 = {
     "draft": DRAFT,
 }
 COMMENT = "Name one plan of <Acme> & say how you would help."
-
-
-def run_kit(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def hand_in(workshop: Path, learner: str, assignment: str, answers: dict[str, Any]) -> Path:

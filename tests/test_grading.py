@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kit_tools import run_kit
 
 from course.grader import keys
 from course.learner.answers import AnswerStore
@@ -116,16 +115,6 @@ while True:
 
 
 # --------------------------------------------------------------------------- building learners
-
-
-def run_kit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args],
-        cwd=cwd or ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def release_nb(workshop: Path, assignment: str) -> dict[str, Any]:

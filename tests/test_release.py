@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from kit_tools import run_kit
 
 from course.facilitator.release import release, stale
 from course.grader import keys
@@ -18,12 +17,6 @@ from course.grader import keys
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
-
-
-def run_kit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args], cwd=cwd, capture_output=True, text=True
-    )
 
 
 def test_exercises_are_current_with_solutions():

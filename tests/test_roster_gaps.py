@@ -16,12 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kit_tools import run_kit
 
 from course.facilitator.export import read_grades, render
 from course.grader.workshop import read_roster
@@ -30,16 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 A01 = "01-aspirations-vs-goals"
 DATA = ROOT / "tests" / "data" / "lms"
 ADD = "python -m course workshop roster DIR --update CSV"
-
-
-def run_kit(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def table(text: str) -> list[list[str]]:

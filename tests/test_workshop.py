@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kit_tools import run_kit
 
 from course.facilitator import demo
 from course.grader import keys
@@ -18,12 +19,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 A01 = "01-aspirations-vs-goals"
-
-
-def run_kit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args], cwd=cwd, capture_output=True, text=True
-    )
 
 
 @pytest.fixture(scope="module")
