@@ -283,6 +283,14 @@ def test_html_report_escapes_what_was_heard():
     assert SCRIPT not in html and "at 1:05, 4 s that did not follow the draft" in html
 
 
+def test_every_report_says_the_recognizer_hears_other_accents_less_well():
+    from course.learner.speech.view import CAVEAT, html_report, text_report
+
+    result = analyse_words(timed("i want to lead"), "I want to lead.")
+    assert "other accents less well" in CAVEAT
+    assert CAVEAT in text_report(result) and CAVEAT in html_report(result)
+
+
 # --------------------------------------------------------------------------- audio in
 
 

@@ -96,13 +96,24 @@ def lines(result: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
     return rows
 
 
+#: Said under every report: the measured limits (docs/rehearse.md), in a learner's words.
+CAVEAT = (
+    "The computer listens with an American English model and hears other accents less well: "
+    "treat fillers and skipped sentences as hints to check, and watch the trend across attempts."
+)
+
+
 def text_report(result: Mapping[str, Any]) -> str:
     """The analysis as plain text (what `python -m course rehearse` prints)."""
     out = ["What was heard:", f"  {result['transcript'] or '(no words recognised)'}", ""]
     for heading, verdict, details in lines(result):
         out.append(f"{heading}: {verdict}")
         out += [f"  - {d}" for d in details]
-    out += ["", f"Decoded with the {result.get('decoding', 'draft')} language model, offline."]
+    out += [
+        "",
+        CAVEAT,
+        f"Decoded with the {result.get('decoding', 'draft')} language model, offline.",
+    ]
     return "\n".join(out)
 
 
@@ -119,5 +130,6 @@ def html_report(result: Mapping[str, Any]) -> str:
     return (
         f'<div class="cak-rehearsal"><ul>{"".join(rows)}</ul>'
         f'<details><summary>What was heard</summary><blockquote class="cak-transcript">'
-        f"{transcript}</blockquote></details></div>"
+        f"{transcript}</blockquote></details>"
+        f'<p class="cak-muted">{escape(CAVEAT)}</p></div>'
     )
