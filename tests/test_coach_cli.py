@@ -257,3 +257,19 @@ def test_python_m_course_classify() -> None:
     proc = _python_m("classify", "Eventually I hope to lead a design studio.", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["label"] == "aspiration"
+
+
+def test_coach_and_rehearse_say_the_same_when_the_draft_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.cli import rehearse as rehearse_cli
+
+    missing = str(tmp_path / "nowhere.txt")
+    assert run_cli(coach_cli, [missing]) == 2
+    assert capsys.readouterr().err.startswith(f"coach: cannot read the draft {missing!r}: ")
+    assert run_cli(rehearse_cli, [str(tmp_path / "a.wav"), "--draft", missing]) == 2
+    err = capsys.readouterr().err
+    if not err.startswith("rehearse: cannot read the draft"):  # no speech extra: it says so
+        assert "speech" in err
+    else:
+        assert err.startswith(f"rehearse: cannot read the draft {missing!r}: ")

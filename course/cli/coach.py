@@ -45,6 +45,15 @@ def read_draft(file: str) -> str:
     return Path(file).read_bytes().decode("utf-8", errors="replace")
 
 
+def draft_from_file(file: str, command: str) -> tuple[str, str]:
+    """(text, "") from a draft file or stdin, or ("", why not) in the command's words."""
+    try:
+        return read_draft(file), ""
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return "", f"{command}: cannot read the draft {file!r}: {reason}"
+
+
 def render_sentences(feedback: Any) -> list[str]:
     """Each sentence with its move, the criterion it serves and the phrases behind the reading."""
     lines = ["", "Sentences (move -> criterion it serves):"]
@@ -100,11 +109,9 @@ def company_from_file(path: str | None) -> tuple[dict[str, Any] | None, str]:
 def run(args: argparse.Namespace) -> int:
     from course.coach import analyze
 
-    try:
-        text = read_draft(args.file)
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        print(f"coach: cannot read the draft {args.file!r}: {reason}", file=sys.stderr)
+    text, problem = draft_from_file(args.file, "coach")
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     company, problem = company_from_file(args.company_file)
     if problem:

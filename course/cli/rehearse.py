@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from course.cli.coach import company_from_file, read_draft
+from course.cli.coach import company_from_file, draft_from_file
 
 NAME = "rehearse"
 HELP = (
@@ -39,14 +39,10 @@ def run(args: argparse.Namespace) -> int:
     if not available():
         print(f"rehearse: {INSTALL_HINT}", file=sys.stderr)
         return 2
-    draft = ""
-    if args.draft:
-        try:
-            draft = read_draft(args.draft)
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            print(f"rehearse: cannot read the draft {args.draft!r}: {reason}", file=sys.stderr)
-            return 2
+    draft, problem = draft_from_file(args.draft, "rehearse") if args.draft else ("", "")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     company, problem = company_from_file(args.company_file)
     if problem:
         print(problem, file=sys.stderr)
