@@ -78,8 +78,8 @@ SPOT_THRESHOLDS: dict[str, float] = {
 #: and the sound there is at least this share of the recording's speech level (not silence).
 SPOT_FREE_SHARE = 0.7
 SPOT_LOUDNESS = 0.1
-#: Pronunciations added to the dictionary's: the fillers as British (non-rhotic) speakers say
-#: them, "sort" without its R and "of" with the vowel of "lot".
+#: Pronunciations added to the dictionary's: "sort" without its R, as British (non-rhotic)
+#: speakers say it. ("of" with the vowel of "lot" was tried on dev and not kept: docs/rehearse.md.)
 VARIANTS: dict[str, tuple[str, ...]] = {"sort": ("S AO T",)}
 #: Shortest filler heard as a noise or spotted (seconds, by filler): shorter, it is more often
 #: the vowel of a word nearby fitted at the model's least length. On speech_eval's dev clips,
