@@ -279,3 +279,37 @@ def test_a_folder_put_by_hand_is_graded_flagged_reported_and_exported(graded):
     assert last.returncode == 0, last.stdout + last.stderr
     assert "not on the roster" not in last.stdout
     assert json.loads((workshop / "flags.json").read_text("utf-8"))["jdoe"] == []
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def test_the_report_summary_counts_learners_not_on_the_roster(tmp_path):
+    """A real gradebook (no kernel): jdoe graded from a folder is counted in the Summary, in the
+    words the intake uses, and the Flagged column is no longer the only count beside them."""
+    pytest.importorskip("nbgrader")
+    from course.grader.intake import OFF_ROSTER
+    from course.grader.report import write_report
+
+    learners = [{"id": "ann"}, {"id": "bo"}, {"id": "jdoe"}]
+    workshop = gradebook_workshop(tmp_path / "ws", learners, {"ann": 3, "jdoe": 2})
+    settings = json.loads(workshop.settings_file.read_text("utf-8"))
+    workshop.settings_file.write_text(
+        json.dumps({**settings, "not_on_roster": ["jdoe"]}), encoding="utf-8"
+    )
+    page = write_report(workshop).read_text("utf-8")
+    summary = page.split("<h2>Summary</h2>", 1)[1].split("<h2>", 1)[0]
+    assert f"<b>{OFF_ROSTER.capitalize()}: 1</b>" in summary
+    head, body = summary.split("</thead>", 1)
+    assert head.count("<th>") == 8 and f"<th>{OFF_ROSTER.capitalize()}</th>" in head
+    cells = body.split("<tr>", 1)[1].split("</tr>", 1)[0]
+    # 01: two handed in, nobody flagged, one of them not on the roster
+    assert cells.startswith(f'<td>{A01}</td><td class="num">2</td>')
+    assert cells.endswith('<td class="num">0</td><td class="num">1</td>')
+    assert "jdoe" not in page, "ids stay hidden without --names"
+    # Everyone on the roster: the line still says so (0), and no extra column.
+    workshop.settings_file.write_text(json.dumps(settings), encoding="utf-8")
+    page = write_report(workshop).read_text("utf-8")
+    summary = page.split("<h2>Summary</h2>", 1)[1].split("<h2>", 1)[0]
+    assert f"<b>{OFF_ROSTER.capitalize()}: 0</b>." in summary
+    assert summary.split("</thead>", 1)[0].count("<th>") == 7

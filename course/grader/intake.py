@@ -39,6 +39,7 @@ __all__ = [
     "MAX_FILES",
     "MAX_FILE_BYTES",
     "MAX_TOTAL_BYTES",
+    "OFF_ROSTER",
     "Intake",
     "match_learner",
     "not_on_roster",
@@ -64,6 +65,9 @@ NUMBERED = re.compile(r"^(?:ex(?:ercise)?|assignment|task|lesson)?[\s_.-]*(\d{1,
 #: Scratch files of the answers store: never graded.
 SCRATCH = re.compile(r"\.answers\.json\.(?:lock|bak-.*|tmp.*)$")
 SUFFIXES = (".answers.json", ".ipynb")
+#: The words the intake, `grade`, the class report and the LMS export all use for a learner no
+#: roster names.
+OFF_ROSTER = "not on the roster"
 
 
 @dataclass
@@ -279,7 +283,7 @@ def not_on_roster(raw: str, roster: list[dict[str, str]], what: str = "it") -> s
     close = difflib.get_close_matches(raw, list(names), n=1, cutoff=0.6)
     hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
     return (
-        f"{raw!r} is not on the roster{hint}: rename {what} to the learner's roster id, or add "
+        f"{raw!r} is {OFF_ROSTER}{hint}: rename {what} to the learner's roster id, or add "
         "them with `python -m course workshop roster DIR --update CSV`"
     )
 

@@ -11,7 +11,8 @@ it). The page is course/templates/report/index.html.j2
 (CSS beside it) rendered with autoescape on, so every piece of text that came from a learner or
 a file is escaped. Records the kit's version, its git commit and the released exercises'
 checksums. matplotlib (Agg) is imported only when the figures are drawn. Learners graded only
-from a folder in submitted/ that no roster names are marked "not on the roster", with what to do.
+from a folder in submitted/ that no roster names are marked "not on the roster", with what to do,
+and counted apart in the Summary ("Not on the roster: N"), beside the flags.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from course import __version__
 from course.grader import keys
+from course.grader.intake import OFF_ROSTER
 from course.grader.workshop import Workshop, unlisted_learners
 from course.learner import content, kinds, pages, style
 from course.learner.safe import clip
@@ -417,10 +419,14 @@ def _percent(value: float) -> str:
 
 
 def _summary(data: ReportData) -> list[dict[str, Any]]:
-    """One row per assignment: how many handed in, mean, median, lowest, highest, flagged."""
+    """One row per assignment: how many handed in, mean, median, lowest, highest, flagged (flags
+    about that exercise), and how many of those who handed it in are not on the roster."""
     rows = []
     for name in data.assignments:
         got = [r["scores"][name] for r in data.learners if r["scores"].get(name)]
+        unlisted = sum(
+            1 for r in data.learners if r["scores"].get(name) and not r.get("on_roster", True)
+        )
         percents = [100 * s / m for s, m in got if m]
         flagged = sum(
             1 for r in data.learners if any(str(f).startswith(f"{name}:") for f in r["flags"])
@@ -436,6 +442,7 @@ def _summary(data: ReportData) -> list[dict[str, Any]]:
                 "handed_in": len(got),
                 "figures": [_percent(v) for v in figures] or ["-"] * 4,
                 "flagged": flagged,
+                "unlisted": unlisted,
             }
         )
     return rows
@@ -474,6 +481,7 @@ def write_report(workshop: Workshop, names: bool = False) -> Path:
             for r in data.learners
         ],
         unlisted=[r["label"] for r in data.learners if not r["on_roster"]],
+        off_roster=OFF_ROSTER,
         handed_in=sum(1 for r in data.learners if r["handed_in"]),
         exercises=data.assignments,
         unset=[n for n in workshop.assignments() if n not in data.assignments],
