@@ -305,3 +305,115 @@ def test_which_exercises_count_is_chosen_by_number_or_name():
     assert choose_exercises(names, [A2]) == [A2]
     with pytest.raises(KitError, match="no exercise '09'"):
         choose_exercises(names, "01,09")
+
+
+# --------------------------------------------------------------------------- LMS rosters
+
+#: Canvas's gradebook export as downloaded (Grades > Export > Export Entire Gradebook): a BOM,
+#: a "Manual Posting" row, the "    Points Possible" row, "Last, First" names, the Test Student.
+CANVAS_EXPORT = (
+    "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Career aspirations 01 (4123),"
+    "Current Score,Final Score\r\n"
+    ",,,,,Manual Posting,,\r\n"
+    "    Points Possible,,,,,12.00,(read only),(read only)\r\n"
+    '"Smith, Jane",4521,S0012,jsmith,Careers A,10.00,83.33,83.33\r\n'
+    '"López, Ana María",4522,S0013,ana.lopez@uni.example,Careers A,,0.00,0.00\r\n'
+    '"Nguyen, Bo",4523,,,Careers A,6.00,50.00,50.00\r\n'
+    '"Student, Test",4599,,9f86d081884c7d65,Careers A,,,\r\n'
+)
+
+
+def test_a_canvas_gradebook_export_is_read_as_a_roster(tmp_path):
+    path = tmp_path / "2026-12-01T1200_Grades-CAREERS_101.csv"
+    path.write_bytes(CANVAS_EXPORT.encode("utf-8"))
+    assert read_roster(path) == [
+        {"id": "jsmith", "first_name": "Jane", "last_name": "Smith"},
+        {
+            "id": "ana.lopez@uni.example",
+            "first_name": "Ana María",
+            "last_name": "López",
+            "email": "ana.lopez@uni.example",
+        },
+        {"id": "4523", "first_name": "Bo", "last_name": "Nguyen"},  # no SIS login: Canvas's ID
+    ]
+    # Hand-in folders named as learners would name them find their Canvas learner.
+    from course.grader.intake import match_learner
+
+    roster = read_roster(path)
+    assert match_learner("Jane Smith", roster)[0] == "jsmith"
+    assert match_learner("ana.lopez", roster)[0] == "ana.lopez@uni.example"
+    assert match_learner("Bo Nguyen", roster)[0] == "4523"
+
+
+def test_a_canvas_export_saved_again_by_excel_is_read_the_same(tmp_path):
+    """Excel in Europe saves with semicolons and in Windows-1252, and drops the BOM."""
+    path = tmp_path / "grades.csv"
+    text = CANVAS_EXPORT.removeprefix("\ufeff").replace(",", ";").replace("; ", ", ")
+    path.write_bytes(text.replace('"López, Ana María"', "López").encode("cp1252"))
+    learners = read_roster(path)
+    assert [e["id"] for e in learners] == ["jsmith", "ana.lopez@uni.example", "4523"]
+    assert learners[1]["first_name"] == "López" and "last_name" not in learners[1]
+
+
+def test_a_moodle_grade_export_is_read_as_a_roster(tmp_path):
+    """Grades > Export > Plain text file: no username column, so the id is the email's name."""
+    path = tmp_path / "CAREERS Grades.csv"
+    path.write_text(
+        '"First name","Last name","ID number",Institution,Department,"Email address",'
+        '"Assignment: 01 (Real)","Last downloaded from this course"\n'
+        "Jane,Smith,,,,jane.smith@uni.example,10.00,1764590400\n"
+        "Ana María,López,S0013,Uni,Careers,ana.lopez@uni.example,-,1764590400\n",
+        encoding="utf-8",
+    )
+    assert read_roster(path) == [
+        {
+            "id": "jane.smith",
+            "first_name": "Jane",
+            "last_name": "Smith",
+            "email": "jane.smith@uni.example",
+        },
+        {
+            "id": "ana.lopez",
+            "first_name": "Ana María",
+            "last_name": "López",
+            "email": "ana.lopez@uni.example",
+        },
+    ]
+
+
+def test_what_a_roster_reader_cannot_use_is_named_with_the_file_and_line(tmp_path):
+    path = tmp_path / "canvas.csv"
+    # A name over two lines and a blank line: the duplicate is reported on the file's own lines.
+    path.write_text(
+        CANVAS_EXPORT.split("\r\n", 1)[0]
+        + '\r\n    Points Possible,,,,,12.00,,\r\n"Smith, Jane",4521,S0012,jsmith,A,1,,\r\n'
+        + '"Ana\nLópez",4522,,ana,A,,,\r\n\r\n"Smith, J.",4530,,jsmith,A,,,\r\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(KitError, match=r"canvas.csv: the same learner id twice \('jsmith' on "):
+        read_roster(path)
+    with pytest.raises(KitError, match="'jsmith' on lines 3, 7"):
+        read_roster(path)
+    workbook = tmp_path / "roster.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40)
+    with pytest.raises(KitError, match=r"roster.xlsx is a spreadsheet workbook .* 'CSV UTF-8'"):
+        read_roster(workbook)
+    path.write_text("Student,Notes\r\nJane,\r\n", encoding="utf-8")
+    with pytest.raises(KitError, match=r"canvas.csv: no learner id column.*'Student', 'Notes'"):
+        read_roster(path)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r", "\r\n", "\u2028"])
+def test_a_line_break_in_a_roster_name_becomes_one_space(tmp_path, newline):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        f'ID,First name,Last name\r\nana,"Ana{newline}",López\r\n'
+        f'layla,"ليلى","  حداد{newline}الأحمد "\r\nbo,Bo,Chen\r\n',
+        encoding="utf-8",
+        newline="",
+    )
+    assert read_roster(path) == [
+        {"id": "ana", "first_name": "Ana", "last_name": "López"},
+        {"id": "layla", "first_name": "ليلى", "last_name": "حداد الأحمد"},
+        {"id": "bo", "first_name": "Bo", "last_name": "Chen"},
+    ]

@@ -13,6 +13,7 @@ per-learner grading record), grades.csv, flags.json and report/ (the kit's outpu
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import unicodedata
@@ -327,36 +328,73 @@ def safe_id(text: str) -> str:
     return re.sub(r"[^a-z0-9._@]+", "-", text.casefold()).strip("-._")[:64] or "learner"
 
 
+#: Canvas's gradebook export: Student ("Last, First"), ID (Canvas's number), SIS User ID, SIS
+#: Login ID, Section, then the assignments; its second row is "    Points Possible".
+CANVAS = ("student", "id", "sis user id", "sis login id")
+#: Rows Canvas adds that are no learner: the scores' maxima, posting policy, its test student.
+CANVAS_ROWS = {"points possible", "manual posting", "muted", "test student", "student, test"}
+
+
+def _canvas_columns(header: list[str]) -> dict[str, int] | None:
+    """The columns of a Canvas gradebook export (None when `header` is not one): the name from
+    Student, the id from SIS Login ID (what the learner logs in with, the column the kit's
+    Canvas export matches on), else from ID (Canvas's own number) when no SIS login is given."""
+    keys = [" ".join(h.strip().casefold().split()) for h in header]
+    if keys[: len(CANVAS)] != list(CANVAS):
+        return None
+    return {"name": 0, "id": keys.index("sis login id"), "canvas_id": 1}
+
+
 def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
     """Learners from a CSV as spreadsheets save it; each {"id", "first_name", "last_name", "email"}.
 
     Any encoding Excel writes (UTF-8 with or without BOM, Windows-1252), comma, semicolon or tab,
-    and common headers (ID, Student ID, Email, First name, Last name, Name). An id that is not a
-    plain name ('Chloé', 'Ann Lee') becomes a safe one ('chloe', 'ann-lee'), the name kept for
-    display. Duplicate ids are refused with their line numbers.
+    and common headers (ID, Student ID, Email, First name, Last name, Name), Moodle's grade export
+    (First name, Last name, Email address: the id from the email) and Canvas's gradebook export
+    (Student "Last, First", the id from SIS Login ID, else Canvas's ID; its Points Possible row
+    and Test Student left out). An id that is not a plain name ('Chloé', 'Ann Lee') becomes a
+    safe one ('chloe', 'ann-lee'), the name kept for display. Whitespace in every cell, line
+    breaks included, becomes one space. Duplicate ids are refused with their line numbers.
     """
     path = Path(path)
     try:
-        text = _decode(path.read_bytes())
-        rows = list(csv.reader(text.splitlines(), delimiter=_dialect(text)))
+        data = path.read_bytes()
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise KitError(
+                f"{path} is a spreadsheet workbook (.xlsx/.xls), not a CSV: open it and save "
+                "it as 'CSV UTF-8' (Excel: File > Save As), then give that file"
+            )
+        text = _decode(data)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
+        rows, start = [], 1
+        for row in reader:  # (the file's line the row starts on, its cells on one line each)
+            rows.append((start, [" ".join(cell.split()) for cell in row]))
+            start = reader.line_num + 1
     except (OSError, csv.Error) as exc:
         raise KitError(f"cannot read roster {path}: {exc}") from None
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = [(n, row) for n, row in rows if any(row)]
     if not rows:
         return []
-    columns = {}
-    for n, header in enumerate(rows[0]):
+    canvas = _canvas_columns(rows[0][1])
+    columns = dict(canvas or {})
+    for n, header in enumerate(rows[0][1] if canvas is None else []):
         name = _field_of(header)
         if name and name not in columns:
             columns[name] = n
     if not {"id", "email", "name"} & columns.keys() and "first_name" not in columns:
         raise KitError(
             f"{path}: no learner id column; the first row needs a header such as ID, "
-            f"Student ID, Email or Name (found: {', '.join(repr(h) for h in rows[0])})"
+            f"Student ID, Email or Name (found: {', '.join(repr(h) for h in rows[0][1])})"
         )
     learners, lines = [], {}
-    for n, row in enumerate(rows[1:], start=2):
-        cell = {k: (row[i].strip() if i < len(row) else "") for k, i in columns.items()}
+    for n, row in rows[1:]:
+        cell = {k: (row[i] if i < len(row) else "") for k, i in columns.items()}
+        if canvas and (cell["name"].casefold() in CANVAS_ROWS or not any(cell.values())):
+            continue  # Canvas's own rows: Points Possible, Manual Posting, the Test Student
+        if canvas and not cell["id"]:
+            cell["id"] = cell.pop("canvas_id")
+        elif canvas and "@" in cell["id"]:
+            cell["email"] = cell["id"]  # a login that is an email: folders named 'jsmith' match
         first, last = cell.get("first_name", ""), cell.get("last_name", "")
         if cell.get("name") and not (first or last):
             if "," in cell["name"]:  # "Smith, Jane": last name first, as LMS exports write it
