@@ -151,6 +151,7 @@ def test_vocabulary_and_tips_cover_every_flag() -> None:
         "personal_life",
         "negativity",
         "hedging",
+        "apologetic",
         "cliche",
         "implausible_claim",
         "repetition",
@@ -1485,3 +1486,73 @@ def test_more_forms_of_arrogance_are_confidence_1(sentence: str) -> None:
 def test_drive_said_only_in_stock_phrases_is_not_confidence_3() -> None:
     fb = coach.analyze("I'm passionate about data and ready to hit the ground running.")
     assert fb.confidence <= 2
+
+
+# --------------------------------------------------------------------------- dev tuning, round 3
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sorry, I know this is not a very exciting answer.",
+        "I'm probably not the most qualified person you will meet today.",
+        "There must be better candidates than me for this.",
+        "I'm not sure I'd be good enough to lead anyone yet.",
+        "My English is not perfect, so please forgive me.",
+        "I will do my best not to disappoint the team.",
+        "I do not want to seem too ambitious.",
+    ],
+)
+def test_apologising_for_oneself_is_confidence_1(northwind: dict[str, Any], sentence: str) -> None:
+    fb = coach.analyze(with_sentence(sentence), northwind)
+    assert fb.confidence == 1 and "apologetic" in fb.why[3]
+    assert "apologetic" in fb.flags
+    quoted = f'About "{sentence.rstrip(".")}'
+    assert any(t.startswith(quoted) and "apology" in t for t in fb.tips), fb.tips
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I would like, in time, to lead the team's reporting.",
+        "I believe I could help the nurses plan their calls.",
+        "We were a small team, and I learned a lot from the others.",
+        "I felt sorry for the patients who waited.",
+    ],
+)
+def test_modest_plain_sentences_are_not_apologies(northwind: dict[str, Any], sentence: str) -> None:
+    fb = coach.analyze(with_sentence(sentence), northwind)
+    assert fb.confidence == 3
+
+
+def test_leading_told_of_the_past_is_evidence_not_drive() -> None:
+    past = (
+        "I spent eight years in the navy, leading a crew of twelve on long deployments. I want "
+        "to build a second career in rail maintenance at Harbourline."
+    )
+    future = past + " I'm ready to take on the night shifts and the responsibility they carry."
+    assert coach.analyze(past, HARBOURLINE).confidence == 2
+    assert coach.analyze(future, HARBOURLINE).confidence == 3
+
+
+@pytest.mark.parametrize(
+    "learning", ["would teach me a lot", "would be a good place to learn this"]
+)
+def test_a_role_that_teaches_nothing_named_is_not_a_step(learning: str) -> None:
+    aim = "I want to work in rail maintenance for the long term. This apprenticeship"
+    draft = f"{aim} {learning}."
+    named = f"{aim} would teach me signalling faults."
+    assert coach.analyze(draft, HARBOURLINE).aspiration == 2
+    assert coach.analyze(named, HARBOURLINE).aspiration == 3
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I reckon I could run a Marlow & Finch store better than most managers.",
+        "I've managed bigger projects than most graduates will ever see.",
+        "Frankly I don't expect to need much training.",
+    ],
+)
+def test_outranking_others_is_arrogant(sentence: str) -> None:
+    assert coach.analyze(sentence).confidence == 1

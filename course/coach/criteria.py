@@ -199,12 +199,17 @@ def confidence(r: Reading) -> tuple[int, str]:
     """Level for confidence: drive against hedges, passivity and overclaiming."""
     hedged = hedging(r)
     # Drive said in stock phrases ("ready to hit the ground running") is not said plainly.
-    stock = [m.span() for m in P["cliches"].finditer(r.text)]
-    drive = sum(
-        1
-        for m in P["drive"].finditer(r.text)
-        if not any(m.start() < b and a <= m.end() + 10 for a, b in stock)
-    )
+    # Drive told of the past ("leading a team of eight in the army") is evidence, not drive.
+    drive = 0
+    for s in r.sentences:
+        if s.move == "evidence":
+            continue
+        stock = [m.span() for m in P["cliches"].finditer(s.text)]
+        drive += sum(
+            1
+            for m in P["drive"].finditer(s.text)
+            if not any(m.start() < b and a <= m.end() + 10 for a, b in stock)
+        )
     passive = r.has("passive") is not None
     your_job = r.digression_count("wants_interviewer_job")
     # Heavily hedged: more hedges than sentences, or three or more in an answer of a few
@@ -212,6 +217,8 @@ def confidence(r: Reading) -> tuple[int, str]:
     many = len(r.sentences) * 0.6
     if r.has("arrogant"):
         return 1, "sounds arrogant: claims to outdo others instead of welcoming the challenge"
+    if r.has("apologetic"):
+        return 1, "apologetic: apologises or runs yourself down instead of saying what you will do"
     if (
         r.has("implausible")
         or (passive and (not drive or hedged >= 2))

@@ -31,7 +31,13 @@ COVERED_BY: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "negativity",
             *GAMING,
         ),
-        "confidence": ("hedging", "implausible_claim", "wants_interviewer_job", *GAMING),
+        "confidence": (
+            "hedging",
+            "apologetic",
+            "implausible_claim",
+            "wants_interviewer_job",
+            *GAMING,
+        ),
         "authenticity": ("cliche", "implausible_claim", *GAMING),
         "concision": ("too_short", "too_long", *GAMING),
     }

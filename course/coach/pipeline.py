@@ -110,6 +110,8 @@ def _flags(r: Reading, levels: dict[str, int]) -> set[str]:
         out.add("hedging")
     if r.has("implausible"):
         out.add("implausible_claim")
+    if r.has("apologetic"):
+        out.add("apologetic")
     if len(r.cliches) >= 2:
         out.add("cliche")
     if r.seconds < TOO_SHORT_SECONDS:
@@ -130,7 +132,7 @@ def _unique(r: Reading) -> Reading:
 
 #: Moves that a sentence should be cut for (a digression or a hedge), and the flags likewise.
 CUT_MOVES = ("digression", "hedge")
-CUT_FLAGS = ("implausible_claim", "hedging")
+CUT_FLAGS = ("implausible_claim", "hedging", "apologetic")
 
 
 def keep_or_cut(sentence: str, company: Any = None) -> tuple[str, str]:

@@ -47,6 +47,7 @@ _WHICH = {
     "no_aspiration": lambda s: s.future in ("vague", "title", "goal"),
     "generic_no_company": lambda s: s.move == "aspiration",
     "hedging": lambda s: any(P[k].search(s.text) for k in ("hedges", "soft_hedges", "undecided")),
+    "apologetic": _has("apologetic"),
     "cliche": _has("cliches"),
     "implausible_claim": _has("implausible"),
     "aspiration": lambda s: s.move == "aspiration" or s.future in ("vague", "title", "goal"),
