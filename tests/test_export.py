@@ -102,3 +102,43 @@ def test_export_reads_the_workshop_roster_and_writes_utf8_with_a_bom(tmp_path: P
     assert data == (DATA / "expected-canvas.csv").read_bytes()
     default = export(root, "moodle")
     assert default == root / "grades-moodle.csv"
+
+
+LAYLA = {  # Layla Haddad al-Ahmad, right to left; the roster of an older workshop broke a line
+    "canvas": ["حداد الأحمد, ليلى", "", "layla", "layla", "", "4", "3"],
+    "moodle": ["", "layla", "layla", "ليلى", "حداد الأحمد", "4", "3"],
+    "csv": ["layla", "ليلى", "حداد الأحمد", "", "4", "3", "7", "8"],
+}
+
+
+@pytest.mark.parametrize("format", ["canvas", "moodle", "csv"])
+def test_a_line_break_in_a_name_never_splits_a_row(tmp_path: Path, format: str) -> None:
+    """Names from an older roster, or in grades.csv: one row per learner on one line, and a
+    right-to-left name kept as written (the csv module quotes whatever needs it)."""
+    grades = tmp_path / "grades.csv"
+    grades.write_text(
+        "assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,"
+        "late_submission_penalty,score,max_score\n"
+        '01-x,,,ana,"López\r",Ana,ana@example.org,3.0,0.0,3.0,4.0\n'
+        '01-x,,,layla,"حداد\nالأحمد",ليلى,,4.0,0.0,4.0,4.0\n'
+        "02-y,,,ana,López,Ana,ana@example.org,4.0,0.0,4.0,4.0\n"
+        '02-y,,,layla,"حداد\nالأحمد",ليلى,,3.0,0.0,3.0,4.0\n',
+        encoding="utf-8",
+    )
+    roster = [
+        {
+            "id": "ana",
+            "first_name": "Ana\nMaría",
+            "last_name": "López\r",
+            "email": "ana@example.org",
+        },
+        {"id": "layla", "first_name": "ليلى", "last_name": "حداد\u2028الأحمد"},
+    ]
+    for given in (roster, None):
+        text = render(read_grades(grades, given), format)
+        assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
+        rows = _rows(text)
+        assert len(rows) == text.count("\r\n") == (4 if format == "canvas" else 3)
+        assert rows[-1] == LAYLA[format]
+    ana = _rows(render(read_grades(grades, roster), "csv"))[1]
+    assert ana == ["ana", "Ana María", "López", "ana@example.org", "3", "4", "7", "8"]

@@ -313,3 +313,42 @@ def test_the_report_summary_counts_learners_not_on_the_roster(tmp_path):
     summary = page.split("<h2>Summary</h2>", 1)[1].split("<h2>", 1)[0]
     assert f"<b>{OFF_ROSTER.capitalize()}: 0</b>." in summary
     assert summary.split("</thead>", 1)[0].count("<th>") == 7
+
+
+# --------------------------------------------------------------------------- line breaks in names
+
+
+def test_a_line_break_in_a_name_never_splits_grades_csv(tmp_path):
+    """nbgrader writes a name with a line break as it is, over two lines; grades.csv keeps one
+    row per learner with the score in its column, the name on one line (an older gradebook), and
+    a roster read today never lets the line break in."""
+    pytest.importorskip("nbgrader")
+    from course.facilitator.export import export
+    from course.grader.grading import export_csv
+
+    learners = [
+        {"id": "ana", "first_name": "Ana\nLópez", "last_name": "Ruiz\r", "email": "a@example.org"},
+        {"id": "bo", "first_name": "Bo", "last_name": "Chen"},
+        {"id": "layla", "first_name": "ليلى", "last_name": "حداد\r\nالأحمد"},
+    ]
+    workshop = gradebook_workshop(tmp_path / "ws", learners, {"ana": 3, "bo": 1, "layla": 4})
+    text = export_csv(workshop).read_text("utf-8-sig")
+    assert text.count("\n") == 4 and "\r" not in text, "a header and three rows, one line each"
+    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert [rows[who]["score"] for who in ("ana", "bo", "layla")] == ["3.0", "1.0", "4.0"]
+    assert (rows["ana"]["first_name"], rows["ana"]["last_name"]) == ("Ana López", "Ruiz")
+    assert rows["ana"]["email"] == "a@example.org" and rows["bo"]["first_name"] == "Bo"
+    assert (rows["layla"]["first_name"], rows["layla"]["last_name"]) == ("ليلى", "حداد الأحمد")
+    assert all(None not in row and len(row) == 11 for row in rows.values()), "no spilled columns"
+    canvas = table(export(workshop.root, "canvas").read_text("utf-8"))
+    assert canvas[2:] == [
+        ["Ruiz, Ana López", "", "ana", "a@example.org", "", "3"],
+        ["Chen, Bo", "", "bo", "bo", "", "1"],
+        ["حداد الأحمد, ليلى", "", "layla", "layla", "", "4"],
+    ]
+    roster = tmp_path / "roster.csv"
+    roster.write_text('ID,Name\nana,"Ana\nLópez"\nlayla,"ليلى\r\nحداد"\n', encoding="utf-8")
+    assert read_roster(roster) == [
+        {"id": "ana", "first_name": "Ana", "last_name": "López"},
+        {"id": "layla", "first_name": "ليلى", "last_name": "حداد"},
+    ]

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import KitError
+from course.grader.intake import OFF_ROSTER
 
 __all__ = ["FORMATS", "Exported", "Gradebook", "export", "export_grades", "read_grades", "render"]
 
@@ -62,6 +63,12 @@ class Gradebook:
 
     def score(self, learner: str, assignment: str) -> float | None:
         return self.scores.get((learner, assignment))
+
+
+def _one_line(text: str | None) -> str:
+    """A name or email on one line: runs of whitespace, line breaks included, become one space
+    (a spreadsheet cell or an LMS field with a line break in it is no use to anyone)."""
+    return " ".join((text or "").split())
 
 
 def _number(text: str) -> float | None:
@@ -106,7 +113,7 @@ def read_grades(
         raise KitError(f"{path}: not nbgrader's grades export (columns {sorted(needed)} needed)")
     learners: dict[str, dict[str, str]] = {}
     for entry in roster or []:
-        learners[entry["id"]] = dict(entry)
+        learners[entry["id"]] = {k: _one_line(v) for k, v in entry.items()}
     assignments: list[str] = []
     scores: dict[tuple[str, str], float] = {}
     maxima: dict[str, float] = {}
@@ -120,7 +127,7 @@ def read_grades(
             learner,
             {
                 "id": learner,
-                **{k: row.get(k, "").strip() for k in ("first_name", "last_name", "email")},
+                **{k: _one_line(row.get(k)) for k in ("first_name", "last_name", "email")},
             },
         )
         score, most = _number(row["score"]), _number(row["max_score"])
@@ -194,7 +201,7 @@ def _plain(book: Gradebook) -> list[list[str]]:
                 *(_shown(g) for g in got),
                 _shown(sum(g for g in got if g is not None)),
                 _shown(most),
-                *(["not on the roster" if learner["id"] in book.unlisted else ""] if note else []),
+                *([OFF_ROSTER if learner["id"] in book.unlisted else ""] if note else []),
             ]
         )
     return rows
@@ -223,11 +230,11 @@ class Exported:
         if not self.unlisted:
             return []
         where = (
-            "in the table, marked 'not on the roster'"
+            f"in the table, marked '{OFF_ROSTER}'"
             if self.format == "csv"
             else f"left out of this file: {self.format.capitalize()} has no one to match them to"
         )
-        lines = [f"Not on the roster ({where}; their grades stay in grades.csv):"]
+        lines = [f"{OFF_ROSTER.capitalize()} ({where}; their grades stay in grades.csv):"]
         return lines + [
             f"  - {advice}, then grade and export again" for advice in self.unlisted.values()
         ]

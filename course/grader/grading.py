@@ -103,13 +103,27 @@ _BEFORE_NAMES, _AFTER_NAMES = 4, 4
 _NAME_COLUMNS = ["student_id", "last_name", "first_name", "email"]
 
 
+def _plugin_rows(text: str, assignments: set[str]) -> list[list[str]]:
+    """The rows of nbgrader's unquoted CSV export, fields split at every comma: a line that
+    does not start with an assignment's name continues the row before it (a line break in a
+    name, which nbgrader writes as it is)."""
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").removesuffix("\n").split("\n"):
+        if lines and line.split(",", 1)[0] not in assignments:
+            lines[-1] += "\n" + line
+        else:
+            lines.append(line)
+    return [line.split(",") for line in lines]
+
+
 def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
     """grades.csv through nbgrader's own CSV export plugin (its columns, every roster learner),
     from the gradebook as it is now (hand grades included), the workshop's exercises only.
 
     The plugin joins fields with commas and quotes none, so a name or email with a comma in it
-    ('Smith, Jr.') shifts that row's scores one column right (0 read as the score). Each row's
-    name fields are written again from the gradebook, quoted by the csv module."""
+    ('Smith, Jr.') shifts that row's scores one column right (0 read as the score), and a line
+    break in one splits the row. Each row's name fields are written again from the gradebook,
+    on one line, quoted by the csv module."""
     from nbgrader.plugins import CsvExportPlugin  # nbgrader takes seconds to import
 
     path = path or workshop.root / "grades.csv"
@@ -117,9 +131,14 @@ def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
         if not gb.assignments and path.is_file():
             return path  # an empty gradebook has nothing newer than the file
         CsvExportPlugin(to=str(path)).export(gb)
-        names = {s.id: [s.last_name or "", s.first_name or "", s.email or ""] for s in gb.students}
+        names = {
+            s.id: [" ".join((text or "").split()) for text in (s.last_name, s.first_name, s.email)]
+            for s in gb.students
+        }
+        starts = {a.name for a in gb.assignments}
     # nbgrader writes in the locale's encoding; Excel reads UTF-8 only after a byte-order mark.
-    rows = [line.split(",") for line in path.read_text(encoding="locale").splitlines()]
+    with path.open(encoding="locale", newline="") as plugin:  # a lone \r in a name stays
+        rows = _plugin_rows(plugin.read(), starts)
     known = rows and rows[0][_BEFORE_NAMES - 1 : -_AFTER_NAMES] == _NAME_COLUMNS
     for n, row in enumerate(rows[1:] if known else [], start=1):
         if len(row) >= _BEFORE_NAMES + _AFTER_NAMES and row[_BEFORE_NAMES - 1] in names:
