@@ -417,3 +417,25 @@ def test_a_line_break_in_a_roster_name_becomes_one_space(tmp_path, newline):
         {"id": "layla", "first_name": "ليلى", "last_name": "حداد الأحمد"},
         {"id": "bo", "first_name": "Bo", "last_name": "Chen"},
     ]
+
+
+def test_hand_in_folders_with_a_line_break_or_in_a_right_to_left_script(tmp_path):
+    """A zip can name a folder 'Ana\\nLópez'; folders named in Arabic match the roster's names."""
+    roster = [
+        {"id": "ana", "first_name": "Ana", "last_name": "López"},
+        {"id": "layla", "first_name": "ليلى", "last_name": "حداد"},
+        {"id": "sami", "first_name": "سامي", "last_name": "نصر"},
+    ]
+    entries = {**hand_in("Ana\nLópez"), **hand_in("ليلى حداد"), **hand_in("نصر سامي")}
+    source = make_zip(tmp_path / "class.zip", entries)
+    intake = take_in(source, tmp_path / "sub", roster=roster, assignments=ASSIGNMENTS)
+    assert intake.learners == ["ana", "layla", "sami"] and not intake.unplaced
+    assert intake.mapped == {"Ana\nLópez": "ana", "ليلى حداد": "layla", "نصر سامي": "sami"}
+    assert "'Ana\\nLópez' is ana on the roster" in intake.report()
+    # Without a roster: refused, and the terminal's report keeps every entry on one line.
+    intake = take_in(source, tmp_path / "other", assignments=ASSIGNMENTS)
+    report = intake.report()
+    assert intake.learners == [] and len(report.splitlines()) == 5
+    assert f"  - 'class.zip: Ana\\nLópez/{A1}/{A1}.ipynb' and 1 more: " in report
+    assert "rename 'Ana\\nLópez' to 'ana-lopez'" in report
+    assert "rename 'ليلى حداد' to an id in Latin letters, such as the learner's email" in report

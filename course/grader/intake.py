@@ -123,8 +123,14 @@ class Intake:
             lines.append("Not taken in (nothing of these is graded; rename them and run again):")
             for reason, files in self.unplaced.items():
                 more = f" and {len(files) - 1} more" if len(files) > 1 else ""
-                lines.append(f"  - {files[0]}{more}: {reason}")
+                lines.append(f"  - {_one_line(files[0])}{more}: {reason}")
         return "\n".join(lines)
+
+
+def _one_line(name: str) -> str:
+    """A file's name for one line of the terminal: quoted and escaped when it holds a line
+    break or another control character (a zip can name a folder 'Ana\nLópez')."""
+    return name if name.isprintable() else repr(name)
 
 
 # --------------------------------------------------------------------------- reading sources
@@ -242,9 +248,10 @@ def _folder_units(root: Path, budget: list[int]) -> tuple[list[_Unit], int]:
 
 
 def _plain(text: str) -> str:
-    """Lower case, accents off, only letters and digits: 'Chloé Martin' -> 'chloemartin'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    """Lower case, accents off, only letters and digits: 'Chloé Martin' -> 'chloemartin'; the
+    letters of other scripts are kept ('ليلى حداد' -> 'ليلىحداد'), so such names match too."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
 
 
 def match_learner(raw: str, roster: list[dict[str, str]]) -> tuple[str | None, str]:
@@ -252,8 +259,14 @@ def match_learner(raw: str, roster: list[dict[str, str]]) -> tuple[str | None, s
     if not roster:
         if LEARNER_ID.match(raw):
             return raw, ""
+        suggested = safe_id(raw)
+        to = (
+            f"to {suggested!r}"
+            if _plain(suggested) in _plain(raw)  # not for a name with no Latin letter in it
+            else "to an id in Latin letters, such as the learner's email name"
+        )
         return None, (
-            f"learner folders must be plain names: rename {raw!r} to {safe_id(raw)!r} "
+            f"learner folders must be plain names: rename {raw!r} {to} "
             "(letters, digits, . _ @ -), or give the workshop a roster with names"
         )
     ids = {entry["id"] for entry in roster}
