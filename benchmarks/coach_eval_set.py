@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from course import coach
+from course.coach import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "data" / "coach" / "eval"
@@ -112,6 +113,7 @@ class SetReport:
     rows: list[dict[str, Any]] = field(default_factory=list)  # one per draft
     gaming: dict[str, int] = field(default_factory=dict)  # gaming id -> coach total
     moves: list[tuple[str, str, str]] = field(default_factory=list)  # (id, expected, got)
+    rule_moves: list[str] = field(default_factory=list)  # the rules' move alone, same order
 
     def mae(self) -> dict[str, float]:
         """Mean absolute error per criterion."""
@@ -270,6 +272,8 @@ def evaluate(split: str) -> SetReport:
             got = coach.analyze(s["text"], profiles.get(s.get("company"))).sentences
             move = got[0]["move"] if got else "other"
             report.moves.append((s["id"], s["move"], move))
+            rules = pipeline.read(s["text"], profiles.get(s.get("company")), model=False)
+            report.rule_moves.append(rules.sentences[0].move if rules.sentences else "other")
     return report
 
 
@@ -329,7 +333,16 @@ def lines(r: SetReport, verbose: bool = False) -> list[str]:
             out += [f"  gamed: {g} scored {r.gaming[g]}" for g in over]
     if r.moves:
         right = sum(e == g for _i, e, g in r.moves)
-        out.append(f"sentence moves: {right}/{len(r.moves)} agree ({right / len(r.moves):.1%})")
+        n = len(r.moves)
+        rules = sum(e == g for (_i, e, _g), g in zip(r.moves, r.rule_moves, strict=True))
+        out.append(
+            f"sentence moves: {right}/{n} agree ({right / n:.1%}); the rules alone {rules / n:.1%}"
+        )
+        if r.split == "dev":
+            out.append(
+                "  (the move model was trained on these dev sentences: its honest dev figure is "
+                "cross-validated, PYTHONPATH=. python tools/train_move_model.py --cv 5)"
+            )
     if verbose and r.split == "dev":
         for row in r.rows:
             diff = " ".join(

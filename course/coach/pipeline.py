@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.coach import criteria, gaming, moves, profile, tips
+from course.coach import criteria, gaming, movemodel, moves, profile, tips
 from course.coach.criteria import Reading
 from course.coach.flags import FLAGS
 from course.coach.text import coerce, prepare, split_sentences, stems
@@ -67,8 +67,9 @@ class Feedback:
         }
 
 
-def read(text: Any, company: Any = None) -> Reading:
-    """A draft read sentence by sentence, each sentence given its move."""
+def read(text: Any, company: Any = None, model: bool = True) -> Reading:
+    """A draft read sentence by sentence, each sentence given its move (by the rules, then
+    settled by the move model unless `model` is False: its training reads the rules alone)."""
     raw = coerce(text)
     words = count_words(raw)
     body = prepare(raw)
@@ -78,6 +79,8 @@ def read(text: Any, company: Any = None) -> Reading:
         prof = None
     sentences = [moves.read_sentence(s, prof) for s in split_sentences(body)]
     moves.assign_moves(sentences, prof)
+    if model:
+        movemodel.apply(sentences, lambda s: moves.explain(s, prof))
     return Reading(body, sentences, words, seconds_for_words(words), prof, stems(body))
 
 
