@@ -1556,3 +1556,40 @@ def test_a_role_that_teaches_nothing_named_is_not_a_step(learning: str) -> None:
 )
 def test_outranking_others_is_arrogant(sentence: str) -> None:
     assert coach.analyze(sentence).confidence == 1
+
+
+PUBLISHER = {
+    "name": "Larkspur Books",
+    "industry": "publishing",
+    "role": "Editorial Assistant",
+    "values": ["new voices", "waste nothing"],
+    "plans": ["start a poetry list"],
+    "skills": ["proofreading"],
+}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tied"),
+    [
+        ("At bedtime I do all the voices in the stories.", False),
+        ("There was nothing to do at my last job.", False),
+        ("I want to help bring new voices into print.", True),
+        ("I grew up in a family that would waste nothing.", True),
+    ],
+)
+def test_a_one_word_value_needs_another_of_its_words(sentence: str, tied: bool) -> None:
+    r = coach.pipeline.read(sentence, PUBLISHER)
+    assert bool(r.company_hits) is tied
+
+
+def test_an_apostrophe_s_is_not_a_word_of_a_value() -> None:
+    # "safety is everyone's job": "it's" and "job" are not the value.
+    r = coach.pipeline.read("It's a warehouse job and it's doing my head in.", HARBOURLINE)
+    assert not r.company_hits
+
+
+def test_a_value_named_while_digressing_ties_nothing() -> None:
+    pay = "The main reason is that Harbourline pays more, and there's pride in the work, I'm told."
+    plain = "I want to take pride in the work as a rail technician at Harbourline."
+    assert coach.analyze(pay, HARBOURLINE).alignment <= 2
+    assert coach.analyze(plain, HARBOURLINE).alignment == 3

@@ -66,8 +66,9 @@ class Reading:
 
     @property
     def company_hits(self) -> set[int]:
-        """The profile items echoed, each within one sentence."""
-        return {i for s in self.sentences for i in s.company}
+        """The profile items echoed, each within one sentence (not one about pay, leaving,
+        personal life or a complaint: a value named there ties nothing to the aspiration)."""
+        return {i for s in self.sentences if not s.digressions for i in s.company}
 
     def digression_count(self, flag: str) -> int:
         """How many sentences digress in one way (a digression counts once per sentence)."""

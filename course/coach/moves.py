@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from course.coach.profile import Profile
+from course.coach.profile import Profile, every_stem
 from course.coach.text import phrase, stems, words
 from course.coach.vocab import FIRST_PERSON, FLAG_LABELS, MOVE_CRITERIA, MOVE_LABELS, P
 
@@ -247,7 +247,7 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
         pointed = s.find("generic_specific") is not None or (
             s.names_company and _company_as_subject(text, profile.name_keys)
         )
-        s.company = tuple(profile.hits(own, pointed))
+        s.company = tuple(profile.hits(own, pointed, every_stem(text)))
         s.role = bool(profile.role) and len(profile.role & own) >= min(2, len(profile.role))
     else:
         s.names_company = s.find("proper_name") is not None

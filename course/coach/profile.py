@@ -49,21 +49,34 @@ class Profile:
     role: frozenset[str]  # stems of the role title alone
     listed: tuple[frozenset[str], ...] = ()  # every value, plan and skill, all their stems
     fixed_term: bool = False  # a placement or fixed-term role: going back to study is expected
+    phrases: tuple[frozenset[str], ...] = ()  # each value and plan: the stems of all its words
 
     @property
     def specific(self) -> frozenset[str]:
         """Every content stem of the values and plans together."""
         return frozenset().union(*self.items) if self.items else frozenset()
 
-    def hits(self, draft_stems: set[str], pointed: bool = False) -> list[int]:
-        """The values and plans echoed: two of an item's content words (its only one if one),
-        or one where the sentence points at the company ("your plan", "the reason I applied")."""
-        need = 1 if pointed else 2
-        return [
-            i
-            for i, item in enumerate(self.items)
-            if len(item & draft_stems) >= min(need, len(item))
-        ]
+    def hits(
+        self, draft_stems: set[str], pointed: bool = False, every: set[str] | None = None
+    ) -> list[int]:
+        """The values and plans echoed: two of an item's content words, or one where the
+        sentence points at the company ("your plan", "the reason I applied").
+
+        An item with one distinctive word ("new voices", "waste nothing", "pride in the work")
+        needs that word and another word of the item (`every`: the stems of all the sentence's
+        words, common ones included): "voices" alone is not the value "new voices"."""
+        out = []
+        for i, item in enumerate(self.items):
+            found = len(item & draft_stems)
+            if pointed or len(item) >= 2:
+                if found >= min(1 if pointed else 2, len(item)):
+                    out.append(i)
+            elif found and every is not None and i < len(self.phrases):
+                if len(self.phrases[i] & every) >= 2:
+                    out.append(i)
+            elif found:
+                out.append(i)
+        return out
 
 
 def read(company: Any) -> Profile | None:
@@ -89,16 +102,19 @@ def read(company: Any) -> Profile | None:
             low = token.lower()
             if low not in STOP and len(low) > 2 and stem(low) not in job:
                 name_keys.add(low)
-    items, labels = [], []
+    items, labels, phrases = [], [], []
     for name in ("values", "plans"):
         for item in _field(company, name):
             # A value's words that are also the job's own words do not show research.
-            item_stems = frozenset(s for s in stems(item) if s not in job and not s.isdigit())
+            item_stems = frozenset(
+                s for s in stems(item) if s not in job and not s.isdigit() and len(s) > 2
+            )
             if not item_stems:  # "grow our own people": every word common; match them all
                 item_stems = frozenset(stem(t) for t in TOKEN.findall(item) if len(t) > 3)
             if item_stems:
                 items.append(item_stems)
                 labels.append(item)
+                phrases.append(every_stem(item))
     listed = [
         frozenset(stems(item))
         for name in ("values", "plans", "skills")
@@ -113,4 +129,10 @@ def read(company: Any) -> Profile | None:
         frozenset(role),
         tuple(listed),
         any(P["fixed_term_role"].search(item) for item in _field(company, "role")),
+        tuple(phrases),
     )
+
+
+def every_stem(text: str) -> frozenset[str]:
+    """The stems of every word of a text of two letters or more, common words included."""
+    return frozenset(stem(t) for t in TOKEN.findall(text) if len(t) > 1)
