@@ -1593,3 +1593,30 @@ def test_a_value_named_while_digressing_ties_nothing() -> None:
     plain = "I want to take pride in the work as a rail technician at Harbourline."
     assert coach.analyze(pay, HARBOURLINE).alignment <= 2
     assert coach.analyze(plain, HARBOURLINE).alignment == 3
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the long run I just want a good career.",
+        "My dream is a successful job at a big company.",
+        "My career aspirations are to have a career that I aspire to.",
+    ],
+)
+def test_a_good_career_with_nothing_named_is_no_direction(sentence: str) -> None:
+    assert coach.analyze(sentence).aspiration == 1
+
+
+def test_a_good_career_doing_something_named_is_a_direction() -> None:
+    fb = coach.analyze("In the long run I want a good career in rail signalling.", HARBOURLINE)
+    assert fb.aspiration >= 2
+
+
+def test_saying_you_have_no_direction_outweighs_a_hedged_one() -> None:
+    undecided = (
+        "Honestly, I haven't really worked out what I want yet. Maybe in time I could do "
+        "something in rail maintenance."
+    )
+    decided = "Maybe in time I could do something in rail maintenance."
+    assert coach.analyze(undecided, HARBOURLINE).aspiration == 1
+    assert coach.analyze(decided, HARBOURLINE).aspiration == 2

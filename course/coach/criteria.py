@@ -101,6 +101,10 @@ def aspiration(r: Reading) -> tuple[int, str]:
         # Dated goals are the stepping stones a clear long-term direction needs (rubric 3);
         # without one they blur it.
         return 2, "a direction, outweighed by dated goals"
+    if r.has("undecided") and not strong:
+        # "I haven't worked out what I want yet" beside a hedged "maybe something in care":
+        # the answer says itself that it has no direction.
+        return 1, "no direction: the answer says it has none yet, and what follows is hedged"
     if passive:
         return 2, "a direction, but the answer also says it has not thought about one"
     if not near:
