@@ -2,6 +2,9 @@
 
 One small demo class is built per module (4 simulated learners, one who added a cell that
 writes a forged worker result to its stdout, and one on the roster who handed nothing in).
+It sets two exercises, 01 (autograded items) and 05 (an autograded basic and rubric cells left
+to a grader): every kind of gradebook row the workers merge, at two fifths of the kernels of all
+five (each exercise's own scoring is graded for real in tests/test_grading.py).
 Each mode grades its own copy with `python -m course grade`, and the outputs are compared
 with a serial run's: grades.csv, flags.json, results/ and every gradebook row.
 """
@@ -92,6 +95,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "class"
     workshop = demo.build(root, learners=4, seed=5, grade=False).workshop
     add_learners(workshop, [{"id": "absent"}])
+    assert workshop.set_exercises([A01, A05]) == [A01, A05]
     notebook = root / "submitted" / "learner04" / A01 / f"{A01}.ipynb"
     data = json.loads(notebook.read_text(encoding="utf-8"))
     data["cells"].append(
@@ -122,6 +126,7 @@ def serial(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
     ]
     assert any("added code cell" in f for f in result["flags"]["learner04"])
     assert result["records"]["learner04"]["assignments"][A01]["cells"]
+    assert set(result["records"]["learner01"]["assignments"]) == {A01, A05}
     return result
 
 
