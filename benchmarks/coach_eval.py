@@ -1,6 +1,7 @@
 """Measure the answer coach on the kit's labelled statements and drafts; exit 1 on a missed target.
 
 Run: PYTHONPATH=. python benchmarks/coach_eval.py [--split all|dev|holdout] [--verbose] [--holdout]
+     [--batch h4-]
 
 Two data sets. The evaluation set (tests/data/coach/eval/, 200+ drafts over ten personas and
 seven companies, levelled by hand; see its README) is reported by benchmarks/coach_eval_set.py:
@@ -278,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--holdout", action="store_true", help="also report the evaluation set's frozen holdout"
     )
+    parser.add_argument(
+        "--batch",
+        default="",
+        help="with --holdout: report only the holdout drafts whose id starts with this (h4-)",
+    )
     args = parser.parse_args(argv)
     splits = [args.split] if args.split else ["dev", "holdout", "all"]
     failed = False
@@ -288,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if split == "all" or args.split:
             failed = failed or bool(report.failures)
     for split in ["dev", "holdout"] if args.holdout else ["dev"]:
-        report = coach_eval_set.evaluate(split)
+        report = coach_eval_set.evaluate(split, args.batch if split == "holdout" else "")
         for line in coach_eval_set.lines(report, args.verbose):
             print(line)
         for line in coach_eval_set.failures(report):

@@ -50,7 +50,12 @@ SPLIT_FILES = {
 }
 #: Labelled sentences; each entry says whether it is holdout. Those from the retired holdout's
 #: drafts are development now; the holdout's come from holdout2/'s drafts and new text.
-SENTENCE_FILES = ("sentences.yaml", "sentences-dev2.yaml", "sentences-holdout2.yaml")
+SENTENCE_FILES = (
+    "sentences.yaml",
+    "sentences-dev2.yaml",
+    "sentences-holdout2.yaml",
+    *(p.name for p in sorted(EVAL.glob("sentences-h4-*.yaml"))),
+)
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 
 
@@ -249,11 +254,13 @@ class SetReport:
         return out
 
 
-def evaluate(split: str) -> SetReport:
-    """Score every draft of one split ("dev" or "holdout") and the gaming set."""
+def evaluate(split: str, batch: str = "") -> SetReport:
+    """Score every draft of one split ("dev" or "holdout") and the gaming set; `batch` keeps
+    only the drafts whose id starts with it (and the sentences taken from them)."""
     report = SetReport(split)
     profiles = companies()
-    for d in (d for name in SPLIT_FILES[split] for d in load(name, "drafts")):
+    drafts = (d for name in SPLIT_FILES[split] for d in load(name, "drafts"))
+    for d in (d for d in drafts if d["id"].startswith(batch)):
         fb = coach.analyze(d["text"], profiles.get(d.get("company")))
         report.rows.append(
             {
@@ -268,7 +275,9 @@ def evaluate(split: str) -> SetReport:
     for g in load("gaming.yaml", "drafts"):
         report.gaming[g["id"]] = coach.analyze(g["text"], profiles.get(g.get("company"))).score
     for s in (s for name in SENTENCE_FILES for s in load(name, "sentences")):
-        if bool(s.get("holdout", False)) == (split == "holdout"):
+        if bool(s.get("holdout", False)) == (split == "holdout") and (
+            not batch or str(s.get("source", "")).startswith(batch)
+        ):
             got = coach.analyze(s["text"], profiles.get(s.get("company"))).sentences
             move = got[0]["move"] if got else "other"
             report.moves.append((s["id"], s["move"], move))

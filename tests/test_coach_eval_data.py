@@ -54,7 +54,12 @@ HOLDOUT = [d for p in sorted((EVAL / "holdout2").glob("*.yaml")) for d in load(p
 GAMING = load("gaming.yaml")["drafts"]
 SENTENCES = [
     s
-    for name in ("sentences.yaml", "sentences-dev2.yaml", "sentences-holdout2.yaml")
+    for name in (
+        "sentences.yaml",
+        "sentences-dev2.yaml",
+        "sentences-holdout2.yaml",
+        *(p.name for p in sorted(EVAL.glob("sentences-h4-*.yaml"))),
+    )
     for s in load(name)["sentences"]
 ]
 EXTRA = load("companies.yaml")["companies"]
@@ -83,7 +88,7 @@ def test_ids_unique_and_holdout_disjoint() -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
     assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
-    assert all(d["id"].startswith(("h2-", "h3-")) for d in HOLDOUT)
+    assert all(d["id"].startswith(("h2-", "h3-", "h4-")) for d in HOLDOUT)
     assert all(d["id"].startswith(("d-", "d2-", "d3-", "h-")) for d in DEV)
 
 
