@@ -1620,3 +1620,9 @@ def test_saying_you_have_no_direction_outweighs_a_hedged_one() -> None:
     decided = "Maybe in time I could do something in rail maintenance."
     assert coach.analyze(undecided, HARBOURLINE).aspiration == 1
     assert coach.analyze(decided, HARBOURLINE).aspiration == 2
+
+
+def test_an_apology_is_shown_as_a_hedge_with_its_words() -> None:
+    (s,) = coach.analyze("I know there are better candidates than me for this role.").sentences
+    assert s["move"] == "hedge"
+    assert any(f.startswith("apology: ") for f in s["features"])

@@ -271,7 +271,7 @@ _EXPLAINED_BY = {
     "skills": (("role_ref", "the role"), ("build", "learning")),
     "evidence": (("evidence_action", "past action"), ("evidence_context", "past context")),
     "contribution": (("contribute", "contribution"),),
-    "hedge": (("hedges", "hedge"), ("passive", "passive")),
+    "hedge": (("hedges", "hedge"), ("passive", "passive"), ("apologetic", "apology")),
 }
 
 
@@ -316,7 +316,7 @@ def assign_moves(sentences: list[Sentence], profile: Profile | None = None) -> N
             s.move = "company"  # naming the company with praise alone is not a tie to it
         elif s.contributes or (s.first_person and s.find("drive")):
             s.move = "contribution"
-        elif s.find("hedges") or s.find("passive"):
+        elif s.find("hedges") or s.find("passive") or s.find("apologetic"):
             s.move = "hedge"
         else:
             s.move = "other"
