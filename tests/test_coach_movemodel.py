@@ -103,3 +103,15 @@ def test_every_coach_data_file_is_installed_with_the_package() -> None:
         if path.suffix in (".txt", ".tsv"):
             name = f"coach/data/{path.name}"
             assert any(fnmatch.fnmatch(name, g) for g in globs), name
+
+
+def test_the_model_overrules_the_rules_only_by_a_clear_margin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (rules,) = pipeline.read("I can run the rota.", model=False).sentences
+    close = {"w=rota": {"skills": movemodel.MARGIN / 2}}
+    clear = {"w=rota": {"skills": movemodel.MARGIN * 2}}
+    monkeypatch.setattr(movemodel, "weights", lambda: close)
+    assert coach.analyze("I can run the rota.").sentences[0]["move"] == rules.move
+    monkeypatch.setattr(movemodel, "weights", lambda: clear)
+    assert coach.analyze("I can run the rota.").sentences[0]["move"] == "skills" != rules.move

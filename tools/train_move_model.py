@@ -159,7 +159,10 @@ def main() -> int:
     ap.add_argument("--cv", type=int, default=0, help="report K-fold cross-validated accuracy")
     ap.add_argument("--write", action="store_true", help="fit on all dev sentences and write")
     ap.add_argument("--l2", type=float, default=L2, help=f"L2 penalty (default {L2})")
+    ap.add_argument("--margin", type=float, default=None, help="try another override margin")
     args = ap.parse_args()
+    if args.margin is not None:
+        movemodel.MARGIN = args.margin
     globals()["L2"] = args.l2
     data = examples()
     print(f"{len(data)} development sentences: {dict(Counter(g for _, g, _, _ in data))}")
