@@ -157,7 +157,7 @@ def test_sentences() -> None:
             assert s.get("company") in COMPANIES, s["id"]
     assert len({s["text"] for s in SENTENCES}) == len(SENTENCES)
     share = sum(s["holdout"] for s in SENTENCES) / len(SENTENCES)
-    assert 0.20 <= share <= 0.40  # 161 of 651 when dev2 sentences were added
+    assert 0.20 <= share <= 0.45  # 161 of 651 when dev2 sentences were added; 330 of 820 with h4
     assert {s["move"] for s in SENTENCES if s["holdout"]} == MOVES
     assert {s["move"] for s in SENTENCES if not s["holdout"]} == MOVES
 
