@@ -35,16 +35,21 @@ FAIRNESS_TARGET = 1.0
 RESAMPLES = 2000
 SEED = 13
 GAMING_MAX = 11
-#: The files of each split. The first frozen holdout (70 drafts, reported when issue 13 was
-#: first handed in) was retired to development once a second, larger holdout had been written
-#: blind (holdout2/, 150 drafts, 5 per persona and band): see the README. dev2/ is a second
-#: development batch, written blind the same way after the holdout, to tune against new phrasing;
-#: dev3/ a third, of weak and middling answers only.
+#: The files of each split. The first frozen holdout (70 drafts) was retired to development once
+#: a second, larger one had been written blind; that second holdout (h2- and h3-, 300 drafts, now
+#: dev4/) was retired in turn once a fresh blind batch (h4-) had been committed, because its
+#: aggregate figures had been printed while tuning. The holdout is now holdout2/: the h4- and h5-
+#: batches, 5 drafts per persona and band each. dev2/ and dev3/ are development batches written
+#: blind the same way.
 SPLIT_FILES = {
     "dev": (
         "dev.yaml",
         "dev-retired-holdout.yaml",
-        *(f"{d}/{p.name}" for d in ("dev2", "dev3") for p in sorted((EVAL / d).glob("*.yaml"))),
+        *(
+            f"{d}/{p.name}"
+            for d in ("dev2", "dev3", "dev4")
+            for p in sorted((EVAL / d).glob("*.yaml"))
+        ),
     ),
     "holdout": tuple(f"holdout2/{p.name}" for p in sorted((EVAL / "holdout2").glob("*.yaml"))),
 }
@@ -53,8 +58,8 @@ SPLIT_FILES = {
 SENTENCE_FILES = (
     "sentences.yaml",
     "sentences-dev2.yaml",
-    "sentences-holdout2.yaml",
-    *(p.name for p in sorted(EVAL.glob("sentences-h4-*.yaml"))),
+    "sentences-retired-holdout2.yaml",
+    *(p.name for p in sorted(EVAL.glob("sentences-h[45]-*.yaml"))),
 )
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 

@@ -38,14 +38,14 @@ def load(name: str | Path) -> Any:
     return yaml.safe_load((EVAL / name).read_text("utf-8"))
 
 
-#: Development: dev.yaml, the retired first holdout (ids h-), dev2/ and dev3/; the frozen
-#: holdout: holdout2/.
+#: Development: dev.yaml, the retired first holdout (ids h-), dev2/, dev3/ and the retired second
+#: holdout (dev4/, ids h2- and h3-); the frozen holdout: holdout2/ (ids h4- and h5-).
 DEV = [
     *load("dev.yaml")["drafts"],
     *load("dev-retired-holdout.yaml")["drafts"],
     *(
         d
-        for b in ("dev2", "dev3")
+        for b in ("dev2", "dev3", "dev4")
         for p in sorted((EVAL / b).glob("*.yaml"))
         for d in load(p)["drafts"]
     ),
@@ -57,8 +57,8 @@ SENTENCES = [
     for name in (
         "sentences.yaml",
         "sentences-dev2.yaml",
-        "sentences-holdout2.yaml",
-        *(p.name for p in sorted(EVAL.glob("sentences-h4-*.yaml"))),
+        "sentences-retired-holdout2.yaml",
+        *(p.name for p in sorted(EVAL.glob("sentences-h[45]-*.yaml"))),
     )
     for s in load(name)["sentences"]
 ]
@@ -88,8 +88,8 @@ def test_ids_unique_and_holdout_disjoint() -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert not {d["id"] for d in DEV} & {d["id"] for d in HOLDOUT}
     assert not {d["text"] for d in DEV} & {d["text"] for d in HOLDOUT}
-    assert all(d["id"].startswith(("h2-", "h3-", "h4-")) for d in HOLDOUT)
-    assert all(d["id"].startswith(("d-", "d2-", "d3-", "h-")) for d in DEV)
+    assert all(d["id"].startswith(("h4-", "h5-")) for d in HOLDOUT)
+    assert all(d["id"].startswith(("d-", "d2-", "d3-", "h-", "h2-", "h3-")) for d in DEV)
 
 
 @pytest.mark.parametrize("draft", DEV + HOLDOUT, ids=lambda d: d["id"])
@@ -157,7 +157,7 @@ def test_sentences() -> None:
             assert s.get("company") in COMPANIES, s["id"]
     assert len({s["text"] for s in SENTENCES}) == len(SENTENCES)
     share = sum(s["holdout"] for s in SENTENCES) / len(SENTENCES)
-    assert 0.20 <= share <= 0.45  # 161 of 651 when dev2 sentences were added; 330 of 820 with h4
+    assert 0.10 <= share <= 0.45  # 169 of 820 once h2's sentences were retired to development
     assert {s["move"] for s in SENTENCES if s["holdout"]} == MOVES
     assert {s["move"] for s in SENTENCES if not s["holdout"]} == MOVES
 

@@ -77,7 +77,7 @@ def test_training_reads_no_holdout_and_writes_weights_that_load(
     trainer = _trainer()
     data = trainer.examples()
     assert len(data) >= 400
-    assert not any(group.startswith(("h2-", "h3-", "hs2-")) for *_, group in data)
+    assert not any(group.startswith(("h4-", "h5-", "hs4-", "hs5-")) for *_, group in data)
     small = data[:80]
     table = trainer.prune(trainer.fit(small, steps=40))
     model_acc, rules_acc = trainer.accuracy(table, small)
