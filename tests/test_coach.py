@@ -1626,3 +1626,32 @@ def test_an_apology_is_shown_as_a_hedge_with_its_words() -> None:
     (s,) = coach.analyze("I know there are better candidates than me for this role.").sentences
     assert s["move"] == "hedge"
     assert any(f.startswith("apology: ") for f in s["features"])
+
+
+def test_over_two_minutes_with_no_shape_is_rambling() -> None:
+    rambling = (
+        "I started at the depot when I was nineteen, in the stores, handing out parts and "
+        "keeping the shelves in order for the fitters on the early shift. After two years I "
+        "moved out to the yard, where we loaded the engineering trains at night and checked "
+        "every wagon before it went out. The winters were hard, because the yard floods when "
+        "the river is high, and we spent a lot of nights pumping water out of the inspection "
+        "pits. My supervisor then was a man called Dennis, who had been on the railway for "
+        "forty years and knew every siding by heart. He retired the year the depot was sold, "
+        "and the new owners changed the rota three times in one summer. Some of the older lads "
+        "left, and for a while there were only four of us covering nights. I learned to drive "
+        "the shunter in that time, and to read the wagon labels, and which brakes stick in the "
+        "cold. We also had a flood in the mess room once, which meant eating in the van for a "
+        "month, and nobody complained much because the kettle still worked. Later I went on "
+        "days and helped the planners with the weekend possessions, which meant phoning round "
+        "for drivers on a Friday and hoping enough of them picked up. Last spring the depot "
+        "went over to a new booking system, and I was the one who showed the others how to "
+        "use it on their phones, sitting with each of them in the mess at the start of a "
+        "shift. That was about the time I started looking at the apprenticeship adverts."
+    )
+    shaped = (
+        rambling + " In the long run I want to lead a signalling maintenance team at Harbourline. "
+        "This apprenticeship would teach me fault-finding on the new electrified line. "
+        "I'll bring the night-shift habits, and I'm ready to take on the responsibility."
+    )
+    assert coach.analyze(rambling, HARBOURLINE).concision == 1
+    assert coach.analyze(shaped, HARBOURLINE).concision == 2

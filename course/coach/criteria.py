@@ -288,9 +288,12 @@ def concision(r: Reading, aspiration_level: int) -> tuple[int, str]:
         return 1, "long and rambling"
     if s < STRONG_MIN_SECONDS:
         return 2, f"a little short: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"
-    if s > STRONG_MAX_SECONDS:
-        return 2, f"a little long: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"
     missing = shape(r, aspiration_level)
+    if s > STRONG_MAX_SECONDS:
+        if missing:
+            # Over two minutes with no shape to follow: the rubric's "rambling".
+            return 1, "long and rambling: over two minutes, with no clear shape to follow"
+        return 2, f"a little long: aim for {STRONG_MIN_SECONDS} to {STRONG_MAX_SECONDS} s spoken"
     if not missing:
         return 3, "a good length with the three-part shape"
     return 2, f"a good length, but {SHAPE_ADVICE} (not found: {'; '.join(missing)})"
