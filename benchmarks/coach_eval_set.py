@@ -59,7 +59,7 @@ SENTENCE_FILES = (
     "sentences.yaml",
     "sentences-dev2.yaml",
     "sentences-retired-holdout2.yaml",
-    *(p.name for p in sorted(EVAL.glob("sentences-h[45]-*.yaml"))),
+    *(p.name for p in sorted(EVAL.glob("sentences-h[456]-*.yaml"))),
 )
 BANDS = (("weak", 6, 10), ("middling", 11, 14), ("strong", 15, 18))
 
