@@ -1655,3 +1655,43 @@ def test_over_two_minutes_with_no_shape_is_rambling() -> None:
     )
     assert coach.analyze(rambling, HARBOURLINE).concision == 1
     assert coach.analyze(shaped, HARBOURLINE).concision == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I do not think I am ready to lead anyone yet.",
+        "I am not really a leader, to be honest.",
+        "Perhaps it is too much to ask of a trainee.",
+        "I will not disappoint you, I hope.",
+    ],
+)
+def test_running_yourself_down_is_apologetic(northwind: dict[str, Any], sentence: str) -> None:
+    fb = coach.analyze(with_sentence(sentence), northwind)
+    assert fb.confidence == 1 and "apologetic" in fb.flags
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I will do what I am told and let the managers decide where I fit.",
+        "Any position is fine for me.",
+        "I will follow the instructions and do any task that is given to me.",
+    ],
+)
+def test_leaving_it_all_to_others_is_passive(sentence: str) -> None:
+    fb = coach.analyze(f"I want to work in rail maintenance for the long term. {sentence}")
+    assert fb.confidence == 1
+
+
+def test_saying_you_have_no_plans_is_no_direction() -> None:
+    fb = coach.analyze("I do not have big plans for myself. Maybe I could help with rail work.")
+    assert fb.aspiration == 1
+
+
+def test_a_step_that_waits_for_others_permission_is_hedged(northwind: dict[str, Any]) -> None:
+    fb = coach.analyze(
+        with_sentence("If my manager thinks I am ready, I will take on the weekly report."),
+        northwind,
+    )
+    assert fb.confidence == 2
