@@ -1695,3 +1695,20 @@ def test_a_step_that_waits_for_others_permission_is_hedged(northwind: dict[str, 
         northwind,
     )
     assert fb.confidence == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "After a few years I plan to open a rival care agency in my town.",
+        "Then I will go back home to run my parents' shop.",
+        "Afterwards I want a job at one of the big tech companies.",
+    ],
+)
+def test_still_more_forms_of_leaving(sentence: str) -> None:
+    assert "exit_plan" in coach.analyze(sentence).flags
+
+
+def test_a_family_business_told_of_the_past_is_not_leaving() -> None:
+    fb = coach.analyze("I grew up helping in my parents' shop, doing the ordering on Saturdays.")
+    assert "exit_plan" not in fb.flags
