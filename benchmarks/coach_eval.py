@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch",
         default="",
-        help="with --holdout: report only the holdout drafts whose id starts with this (h4-)",
+        help="with --holdout: only the holdout drafts whose id starts with this (h4- or h5-,h6-)",
     )
     args = parser.parse_args(argv)
     splits = [args.split] if args.split else ["dev", "holdout", "all"]

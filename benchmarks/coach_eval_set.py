@@ -261,11 +261,13 @@ class SetReport:
 
 def evaluate(split: str, batch: str = "") -> SetReport:
     """Score every draft of one split ("dev" or "holdout") and the gaming set; `batch` keeps
-    only the drafts whose id starts with it (and the sentences taken from them)."""
+    only the drafts whose id starts with it, or with any of several comma-separated prefixes
+    (and the sentences taken from them)."""
     report = SetReport(split)
     profiles = companies()
+    prefixes = tuple(batch.split(","))  # "h5-,h6-": several batches
     drafts = (d for name in SPLIT_FILES[split] for d in load(name, "drafts"))
-    for d in (d for d in drafts if d["id"].startswith(batch)):
+    for d in (d for d in drafts if d["id"].startswith(prefixes)):
         fb = coach.analyze(d["text"], profiles.get(d.get("company")))
         report.rows.append(
             {
@@ -281,7 +283,7 @@ def evaluate(split: str, batch: str = "") -> SetReport:
         report.gaming[g["id"]] = coach.analyze(g["text"], profiles.get(g.get("company"))).score
     for s in (s for name in SENTENCE_FILES for s in load(name, "sentences")):
         if bool(s.get("holdout", False)) == (split == "holdout") and (
-            not batch or str(s.get("source", "")).startswith(batch)
+            not batch or str(s.get("source", "")).startswith(prefixes)
         ):
             got = coach.analyze(s["text"], profiles.get(s.get("company"))).sentences
             move = got[0]["move"] if got else "other"
