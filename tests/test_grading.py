@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -214,12 +215,17 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "id,first_name,last_name\nfull,Full,Marks\nabsent,Absent,Learner\n"
         + "".join(f"{learner}\n" for learner in sorted(ON_ROSTER))  # none is "not on the roster"
     )
-    done = run_kit(
-        "workshop", "init", str(workshop), "--roster", str(roster), "--timeout", str(CELL_TIMEOUT)
-    )
+    # The workshop is made while the solutions run in kernels (init keeps what is in submitted/).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        init = pool.submit(
+            run_kit,
+            *("workshop", "init", str(workshop), "--roster", str(roster)),
+            *("--timeout", str(CELL_TIMEOUT)),
+        )
+        submitted = workshop / "submitted"
+        executed = solution_runs(tmp, submitted)
+        done = init.result()
     assert done.returncode == 0, done.stderr
-    submitted = workshop / "submitted"
-    executed = solution_runs(tmp, submitted)
     names = keys.assignments(SOLUTIONS)
     for assignment in names:
         hand_in(workshop, "full", assignment)
