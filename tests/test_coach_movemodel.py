@@ -115,3 +115,21 @@ def test_the_model_overrules_the_rules_only_by_a_clear_margin(
     assert coach.analyze("I can run the rota.").sentences[0]["move"] == rules.move
     monkeypatch.setattr(movemodel, "weights", lambda: clear)
     assert coach.analyze("I can run the rota.").sentences[0]["move"] == "skills" != rules.move
+
+
+def test_a_weights_file_edited_out_of_shape_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "move_model.tsv"
+    broken.write_text(
+        "# a comment\nw=rota\tskills\t2.5\nno tabs here\nw=x\tskills\tnot-a-number\n"
+        "w=y\tnot-a-move\t1.0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(movemodel, "WEIGHTS", broken)
+    movemodel.weights.cache_clear()
+    try:
+        assert movemodel.weights() == {"w=rota": {"skills": 2.5}}
+        assert coach.analyze("I can run the rota.").sentences[0]["move"] == "skills"
+    finally:
+        movemodel.weights.cache_clear()

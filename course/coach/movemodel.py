@@ -2,11 +2,11 @@
 
 The rules (moves.py) read each sentence first: its future, its evidence, its digressions, its
 ties to the company and the move they give it. The model then weighs those readings together
-with the sentence's words and bigrams, one weight per feature and move, and the move with the
-highest sum wins. Its weights are a plain data file (data/move_model.tsv, written by
-tools/train_move_model.py from the labelled development sentences in tests/data/coach/eval/),
-so a facilitator can read every weight, and each decision shows the features that carried it.
-No numpy: a few hundred additions per sentence.
+with the sentence's words and bigrams, one weight per feature and move; the move with the
+highest sum wins where it beats the rules' own move by a clear margin. Its weights are a plain
+data file (data/move_model.tsv, written by tools/train_move_model.py from the labelled
+development sentences in tests/data/coach/eval/), so a facilitator can read every weight, and
+each decision shows the features that carried it. No numpy: a few hundred additions a sentence.
 """
 
 from __future__ import annotations
@@ -81,8 +81,13 @@ def weights() -> dict[str, dict[str, float]]:
     for line in WEIGHTS.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
-        feature, move, weight = line.rsplit("\t", 2)
-        out.setdefault(feature, {})[move] = float(weight)
+        try:
+            feature, move, weight = line.rsplit("\t", 2)
+            value = float(weight)
+        except ValueError:
+            continue  # a line edited out of shape is skipped: the rules still decide
+        if move in MOVES:
+            out.setdefault(feature, {})[move] = value
     return out
 
 
