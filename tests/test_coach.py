@@ -1478,6 +1478,9 @@ def test_more_forms_of_leaving_are_exit_plans(sentence: str) -> None:
         "I'm a natural leader and I'd outperform most of the other applicants.",
         "I'll fly through the apprenticeship; I already know most of what they teach.",
         "Honestly I'd run that team better than it's run now.",
+        "I reckon I could run a Marlow & Finch store better than most managers.",
+        "I've managed bigger projects than most graduates will ever see.",
+        "Frankly I don't expect to need much training.",
     ],
 )
 def test_more_forms_of_arrogance_are_confidence_1(sentence: str) -> None:
@@ -1545,18 +1548,6 @@ def test_a_role_that_teaches_nothing_named_is_not_a_step(learning: str) -> None:
     named = f"{aim} would teach me signalling faults."
     assert coach.analyze(draft, HARBOURLINE).aspiration == 2
     assert coach.analyze(named, HARBOURLINE).aspiration == 3
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "I reckon I could run a Marlow & Finch store better than most managers.",
-        "I've managed bigger projects than most graduates will ever see.",
-        "Frankly I don't expect to need much training.",
-    ],
-)
-def test_outranking_others_is_arrogant(sentence: str) -> None:
-    assert coach.analyze(sentence).confidence == 1
 
 
 PUBLISHER = {
