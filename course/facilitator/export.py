@@ -34,6 +34,7 @@ from typing import Any
 
 from course.errors import KitError
 from course.grader.intake import OFF_ROSTER
+from course.grader.workshop import one_line
 
 __all__ = ["FORMATS", "Exported", "Gradebook", "export", "export_grades", "read_grades", "render"]
 
@@ -63,12 +64,6 @@ class Gradebook:
 
     def score(self, learner: str, assignment: str) -> float | None:
         return self.scores.get((learner, assignment))
-
-
-def _one_line(text: str | None) -> str:
-    """A name or email on one line: runs of whitespace, line breaks included, become one space
-    (a spreadsheet cell or an LMS field with a line break in it is no use to anyone)."""
-    return " ".join((text or "").split())
 
 
 def _number(text: str) -> float | None:
@@ -113,7 +108,7 @@ def read_grades(
         raise KitError(f"{path}: not nbgrader's grades export (columns {sorted(needed)} needed)")
     learners: dict[str, dict[str, str]] = {}
     for entry in roster or []:
-        learners[entry["id"]] = {k: _one_line(v) for k, v in entry.items()}
+        learners[entry["id"]] = {k: one_line(v) for k, v in entry.items()}
     assignments: list[str] = []
     scores: dict[tuple[str, str], float] = {}
     maxima: dict[str, float] = {}
@@ -127,7 +122,7 @@ def read_grades(
             learner,
             {
                 "id": learner,
-                **{k: _one_line(row.get(k)) for k in ("first_name", "last_name", "email")},
+                **{k: one_line(row.get(k)) for k in ("first_name", "last_name", "email")},
             },
         )
         score, most = _number(row["score"]), _number(row["max_score"])

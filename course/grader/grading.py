@@ -44,6 +44,7 @@ from course.grader.workshop import (
     Workshop,
     add_learners,
     folder_learners,
+    one_line,
     open_workshop,
     roster_entries,
     unlisted_learners,
@@ -132,7 +133,7 @@ def export_csv(workshop: Workshop, path: Path | None = None) -> Path:
             return path  # an empty gradebook has nothing newer than the file
         CsvExportPlugin(to=str(path)).export(gb)
         names = {
-            s.id: [" ".join((text or "").split()) for text in (s.last_name, s.first_name, s.email)]
+            s.id: [one_line(text) for text in (s.last_name, s.first_name, s.email)]
             for s in gb.students
         }
         starts = {a.name for a in gb.assignments}

@@ -33,6 +33,7 @@ __all__ = [
     "Workshop",
     "folder_learners",
     "init",
+    "one_line",
     "open_workshop",
     "read_roster",
     "roster_entries",
@@ -322,6 +323,12 @@ def _field_of(header: str) -> str | None:
     return next((name for name, known in HEADERS.items() if key in known), None)
 
 
+def one_line(text: str | None) -> str:
+    """A name, email or cell on one line: runs of whitespace, line breaks included, become one
+    space (a spreadsheet cell, a CSV row or an LMS field with a line break in it breaks)."""
+    return " ".join((text or "").split())
+
+
 def safe_id(text: str) -> str:
     """A plain learner id made from a name: 'Chloé Martin' -> 'chloe-martin'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -368,7 +375,7 @@ def read_roster(path: str | os.PathLike[str]) -> list[dict[str, str]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
         rows, start = [], 1
         for row in reader:  # (the file's line the row starts on, its cells on one line each)
-            rows.append((start, [" ".join(cell.split()) for cell in row]))
+            rows.append((start, [one_line(cell) for cell in row]))
             start = reader.line_num + 1
     except (OSError, csv.Error) as exc:
         raise KitError(f"cannot read roster {path}: {exc}") from None
