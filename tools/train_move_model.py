@@ -60,9 +60,8 @@ def examples() -> list[Example]:
     return out
 
 
-def fit(data: list[Example], steps: int = STEPS, rate: float = RATE) -> dict:
+def fit(data: list[Example], l2: float = L2, steps: int = STEPS, rate: float = RATE) -> dict:
     """Multinomial logistic regression by gradient descent: feature -> move -> weight."""
-    l2 = L2
     seen = Counter(f for feats, *_ in data for f in set(feats))
     index = sorted(f for f, count in seen.items() if count >= MIN_COUNT)
     col = {f: i for i, f in enumerate(index)}
@@ -99,15 +98,13 @@ def prune(table: dict) -> dict:
 
 def accuracy(table: dict, data: list[Example]) -> tuple[float, float]:
     """(model accuracy, rules' accuracy) on some examples."""
-    model = rules = 0
-    for feats, gold, rule, _ in data:
-        move = movemodel.choose(feats, table)
-        model += move == gold
-        rules += rule == gold
+    moves = [movemodel.choose(feats, table) for feats, *_ in data]
+    model = sum(move == gold for move, (_, gold, _, _) in zip(moves, data, strict=True))
+    rules = sum(rule == gold for _, gold, rule, _ in data)
     return model / len(data), rules / len(data)
 
 
-def cross_validate(data: list[Example], folds: int, seed: int = 7) -> None:
+def cross_validate(data: list[Example], folds: int, l2: float = L2, seed: int = 7) -> None:
     """K-fold accuracy of the rules and the model, folds split by source draft."""
     groups = sorted({g for *_, g in data})
     random.Random(seed).shuffle(groups)
@@ -117,15 +114,20 @@ def cross_validate(data: list[Example], folds: int, seed: int = 7) -> None:
     for i in range(folds):
         train = [e for e in data if fold_of[e[3]] != i]
         test = [e for e in data if fold_of[e[3]] == i]
-        table = prune(fit(train))
-        m, r = accuracy(table, test)
-        got_m += round(m * len(test))
-        got_r += round(r * len(test))
-        for feats, gold, _rule, _ in test:
+        table = prune(fit(train, l2))
+        right_m = right_r = 0
+        for feats, gold, rule, _ in test:
             move = movemodel.choose(feats, table)
+            right_m += move == gold
+            right_r += rule == gold
             if move != gold:
                 confusion[(gold, move)] += 1
-        print(f"fold {i + 1}: {len(test)} sentences, rules {r:.1%}, model {m:.1%}")
+        got_m += right_m
+        got_r += right_r
+        print(
+            f"fold {i + 1}: {len(test)} sentences, rules {right_r / len(test):.1%}, "
+            f"model {right_m / len(test):.1%}"
+        )
     n = len(data)
     print(f"cross-validated ({folds} folds, {n} sentences): rules {got_r / n:.1%}, ", end="")
     print(f"model {got_m / n:.1%}")
@@ -163,13 +165,12 @@ def main() -> int:
     args = ap.parse_args()
     if args.margin is not None:
         movemodel.MARGIN = args.margin
-    globals()["L2"] = args.l2
     data = examples()
     print(f"{len(data)} development sentences: {dict(Counter(g for _, g, _, _ in data))}")
     if args.cv:
-        cross_validate(data, args.cv)
+        cross_validate(data, args.cv, args.l2)
     if args.write:
-        table = prune(fit(data))
+        table = prune(fit(data, args.l2))
         m, r = accuracy(table, data)
         print(f"fit on all: model {m:.1%} (training accuracy), rules {r:.1%}")
         write(table, len(data))

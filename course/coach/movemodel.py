@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from course.coach.moves import MOVES, Sentence
@@ -174,7 +174,7 @@ def _plain(feature: str) -> str:
     return _WORDS_FOR.get(feature, feature.replace("_", " "))
 
 
-def apply(sentences: list[Sentence], explain: object) -> None:
+def apply(sentences: list[Sentence], explain: Callable[[Sentence], None]) -> None:
     """Let the model settle each sentence's move; where it differs from the rules' first reading,
     the sentence is explained again and the words that decided it are shown."""
     for s in sentences:
@@ -184,7 +184,7 @@ def apply(sentences: list[Sentence], explain: object) -> None:
         first = s.move
         s.move = move
         s.features = []
-        explain(s)  # type: ignore[operator]
+        explain(s)
         first_label = MOVE_LABELS.get(first, first)
         why = "; ".join(dict.fromkeys(map(_plain, behind)))
         s.features.append(f"settled by the model (the rules said {first_label}): {why}")

@@ -247,7 +247,7 @@ def read_sentence(text: str, profile: Profile | None) -> Sentence:
         pointed = s.find("generic_specific") is not None or (
             s.names_company and _company_as_subject(text, profile.name_keys)
         )
-        s.company = tuple(profile.hits(own, pointed, every_stem(text)))
+        s.company = tuple(profile.hits(own, every_stem(text), pointed))
         s.role = bool(profile.role) and len(profile.role & own) >= min(2, len(profile.role))
     else:
         s.names_company = s.find("proper_name") is not None

@@ -49,7 +49,7 @@ class Profile:
     role: frozenset[str]  # stems of the role title alone
     listed: tuple[frozenset[str], ...] = ()  # every value, plan and skill, all their stems
     fixed_term: bool = False  # a placement or fixed-term role: going back to study is expected
-    phrases: tuple[frozenset[str], ...] = ()  # each value and plan: the stems of all its words
+    phrases: tuple[frozenset[str], ...] = ()  # each value and plan (as items): all its stems
 
     @property
     def specific(self) -> frozenset[str]:
@@ -57,7 +57,7 @@ class Profile:
         return frozenset().union(*self.items) if self.items else frozenset()
 
     def hits(
-        self, draft_stems: set[str], pointed: bool = False, every: set[str] | None = None
+        self, draft_stems: set[str], every: frozenset[str], pointed: bool = False
     ) -> list[int]:
         """The values and plans echoed: two of an item's content words, or one where the
         sentence points at the company ("your plan", "the reason I applied").
@@ -69,12 +69,10 @@ class Profile:
         for i, item in enumerate(self.items):
             found = len(item & draft_stems)
             if pointed or len(item) >= 2:
-                if found >= min(1 if pointed else 2, len(item)):
-                    out.append(i)
-            elif found and every is not None and i < len(self.phrases):
-                if len(self.phrases[i] & every) >= 2:
-                    out.append(i)
-            elif found:
+                echoed = found >= min(1 if pointed else 2, len(item))
+            else:
+                echoed = found == 1 and len(self.phrases[i] & every) >= 2
+            if echoed:
                 out.append(i)
         return out
 
